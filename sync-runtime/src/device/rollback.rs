@@ -1,0 +1,91 @@
+//! Rollback of local changes (spec §5.1): every record goes back to its pre-change image.
+//!
+//! For each record with a pre-change image: a record created locally is deleted; a record
+//! updated or deleted locally gets its image back, byte for byte, with its server hash. Then
+//! its queue entries and image are dropped. Each object's images drive its own rollback, so a
+//! cascaded delete is undone by rolling back the parent's and the children's objects.
+
+use rusqlite::Transaction;
+
+use super::write::Writer;
+use super::{decode_image, decode_key, key_values, ChangeKind, Device, ObjectPlan};
+use crate::value::{Row, Value};
+use crate::{Error, Result};
+
+impl Device {
+    /// Undoes every local change of every object not yet acknowledged; returns how many
+    /// records were restored.
+    pub fn rollback_pending_local_changes(&self) -> Result<u64> {
+        self.transaction(|tx| {
+            let writer = self.writer(tx);
+            let mut count = 0;
+            for plan in self.plans() {
+                count += rollback_where(&writer, plan, None)?;
+            }
+            Ok(count)
+        })
+    }
+
+    /// Undoes every local change of one object; returns how many records were restored.
+    pub fn rollback_object(&self, object: &str) -> Result<u64> {
+        let plan = self.plan(object)?;
+        self.transaction(|tx| rollback_where(&self.writer(tx), plan, None))
+    }
+
+    /// Undoes the local changes of one record. Fails with 7009 when it has none.
+    pub fn rollback_by_pk(&self, object: &str, key: &Row) -> Result<u64> {
+        let plan = self.plan(object)?;
+        let values = key_values(&plan.object, key, "rollback")?;
+        let pk = super::encode_key(&values);
+        self.transaction(|tx| {
+            let count = rollback_where(&self.writer(tx), plan, Some(&pk))?;
+            if count == 0 {
+                return Err(Error::NoSuchKey {
+                    object: plan.object.name.clone(),
+                    key: super::validate::show_key(&plan.object, &values),
+                });
+            }
+            Ok(count)
+        })
+    }
+}
+
+/// Restores the records of one object that have a pre-change image (only `pk` if given).
+fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> Result<u64> {
+    let originals = originals(writer.tx, &plan.object.name, pk)?;
+    let object = &plan.object;
+    for (pk, code, image, hash) in &originals {
+        let key = decode_key(object, pk)?;
+        let values: Vec<Value> = object.primary_key.iter().map(|k| key[k].clone()).collect();
+        let change = ChangeKind::from_code(*code)
+            .ok_or_else(|| Error::Corrupt(format!("original change code {code}")))?;
+        match (change, image) {
+            (ChangeKind::Create, _) => writer.delete_row(object, &values)?,
+            (_, Some(image)) => {
+                let row = decode_image(object, image)?;
+                writer.insert_row(object, &row, None, hash.as_deref(), true)?;
+            }
+            (_, None) => {
+                return Err(Error::Corrupt(format!(
+                    "no pre-change image of {} {pk}",
+                    object.name
+                )))
+            }
+        }
+        writer.forget(object, pk)?;
+    }
+    Ok(originals.len() as u64)
+}
+
+type Original = (String, i64, Option<String>, Option<String>);
+
+fn originals(tx: &Transaction<'_>, object: &str, pk: Option<&str>) -> Result<Vec<Original>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT pk, change, image, hash FROM _sync_original \
+         WHERE object = ?1 AND (?2 IS NULL OR pk = ?2)",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![object, pk], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,176 @@
+//! The runtime's error type, with the legacy numeric codes.
+
+/// The result type of the runtime.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the device database.
+///
+/// Every variant carries the legacy numeric code of spec §2.6 ([`Error::code`]) and names the
+/// object, field, value or key involved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 7001: a value of the wrong type for its field.
+    #[error("{object}.{field}: expected a {expected} value, got {kind} {value}")]
+    WrongType {
+        /// The object.
+        object: String,
+        /// The field.
+        field: String,
+        /// What the field takes.
+        expected: String,
+        /// The kind of value given.
+        kind: &'static str,
+        /// The value given, shortened.
+        value: String,
+    },
+    /// 7002: a mandatory field is missing or NULL.
+    #[error("{object}.{field} is mandatory but {problem}")]
+    MandatoryMissing {
+        /// The object.
+        object: String,
+        /// The field.
+        field: String,
+        /// `is missing` or `is NULL`.
+        problem: &'static str,
+    },
+    /// 7003: a primary-key column was not given, or a write tried to change it.
+    #[error("{object}: primary key column {field} {problem} in {operation}")]
+    KeyMissing {
+        /// The object.
+        object: String,
+        /// The key column.
+        field: String,
+        /// What the call was doing.
+        operation: &'static str,
+        /// What is wrong with the key column.
+        problem: &'static str,
+    },
+    /// 7009: no row has this primary key.
+    #[error("{object}: no row with primary key {key}")]
+    NoSuchKey {
+        /// The object.
+        object: String,
+        /// The key, as `column = value` pairs.
+        key: String,
+    },
+    /// 7014: a parent row is missing, or children block a delete.
+    #[error("{object}: referential integrity: {detail}")]
+    ReferentialIntegrity {
+        /// The object written or deleted.
+        object: String,
+        /// What is missing or what blocks, with `column = value` pairs.
+        detail: String,
+    },
+    /// 7015: a string longer than its field allows.
+    #[error("{object}.{field}: {length} characters exceed the maximum of {max}: {value}")]
+    StringTooLong {
+        /// The object.
+        object: String,
+        /// The field.
+        field: String,
+        /// The value, shortened.
+        value: String,
+        /// Its length in characters.
+        length: usize,
+        /// The maximum.
+        max: u32,
+    },
+    /// 7016: a create with a primary key that already exists.
+    #[error("{object}: a row with primary key {key} already exists")]
+    DuplicateKey {
+        /// The object.
+        object: String,
+        /// The key, as `column = value` pairs.
+        key: String,
+    },
+    /// 7017: an object name that is not in the schema.
+    #[error("no object `{object}` in the schema")]
+    UnknownObject {
+        /// The name given.
+        object: String,
+    },
+    /// 7017: a field name that is not in the object.
+    #[error("{object} has no field `{field}`")]
+    UnknownField {
+        /// The object.
+        object: String,
+        /// The name given.
+        field: String,
+    },
+    /// 7018: NaN or an infinity.
+    #[error("{object}.{field}: {value} is not a finite number")]
+    NonFinite {
+        /// The object.
+        object: String,
+        /// The field.
+        field: String,
+        /// The value.
+        value: f64,
+    },
+    /// 7019: a where clause or filter that is not allowed.
+    #[error("invalid filter for {object}: {reason} (in `{clause}`)")]
+    InvalidFilter {
+        /// The object queried.
+        object: String,
+        /// The clause, or a rendering of the filter.
+        clause: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// 7028: a record created with upload deferred was updated for upload.
+    #[error(
+        "{object}: record {key} was created with upload deferred; \
+         mark it for upload before changing it for upload"
+    )]
+    DeferredUpdate {
+        /// The object.
+        object: String,
+        /// The key, as `column = value` pairs.
+        key: String,
+    },
+    /// 7030: a scope name that is not in the schema.
+    #[error("no scope `{scope}` in the schema")]
+    UnknownScope {
+        /// The name given.
+        scope: String,
+    },
+    /// 7004: the schema is invalid.
+    #[error("invalid schema: {0}")]
+    Schema(#[from] sync_schema::Error),
+    /// 7026: the device database's bookkeeping is missing or unreadable.
+    #[error("device database bookkeeping is damaged: {0}; reset the database")]
+    Corrupt(String),
+    /// 7019: SQLite failed.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// 7777: a call before `init`.
+    #[error("the device database is not initialised: call init first")]
+    NotInitialized,
+    /// An acknowledgement or batch that does not fit the device's state.
+    #[error("sync state: {0}")]
+    SyncState(String),
+}
+
+impl Error {
+    /// The legacy numeric code of spec §2.6.
+    pub fn code(&self) -> u32 {
+        match self {
+            Error::WrongType { .. } => 7001,
+            Error::MandatoryMissing { .. } => 7002,
+            Error::KeyMissing { .. } => 7003,
+            Error::Schema(_) => 7004,
+            Error::NoSuchKey { .. } => 7009,
+            Error::ReferentialIntegrity { .. } => 7014,
+            Error::StringTooLong { .. } => 7015,
+            Error::DuplicateKey { .. } => 7016,
+            Error::UnknownObject { .. } | Error::UnknownField { .. } => 7017,
+            Error::NonFinite { .. } => 7018,
+            Error::InvalidFilter { .. } | Error::Sqlite(_) => 7019,
+            Error::Corrupt(_) => 7026,
+            Error::DeferredUpdate { .. } => 7028,
+            Error::UnknownScope { .. } => 7030,
+            Error::NotInitialized | Error::SyncState(_) => 7777,
+        }
+    }
+}
