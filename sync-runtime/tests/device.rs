@@ -633,3 +633,31 @@ fn settle(db: &Device) {
     assert!(db.get_pending_upload().unwrap().is_empty());
     assert!(db.get_pending_acknowledgement().unwrap().is_empty());
 }
+
+#[test]
+fn a_newer_schema_adds_objects_and_fields_and_keeps_pending_changes() {
+    use sync_schema::{Field, FieldType, Object, Scope};
+    let t = open(Strategy::AppliedAtOnce);
+    let id = work_order(&t.db, "open");
+    let path = t.db.path().to_path_buf();
+    drop(t.db);
+
+    let mut schema = common::field_service(Strategy::AppliedAtOnce);
+    let scope: &mut Scope = &mut schema.scopes[0];
+    let wo = scope.objects.iter_mut().find(|o| o.name == "WorkOrder").unwrap();
+    wo.fields.push(Field::new("Signed By", FieldType::String { max_length: Some(40) }));
+    scope.objects.push(
+        Object::new("Part")
+            .with_field(Field::new("Sku", FieldType::String { max_length: None }))
+            .with_primary_key(["Sku"]),
+    );
+    let db = Device::open(&path, schema).unwrap();
+    db.init().unwrap();
+    let got = db.get_by_pk("WorkOrder", &key(id)).unwrap().unwrap();
+    assert_eq!(got["Signed By"], Value::Null);
+    assert_eq!(got["Status"], Value::Text("open".into()));
+    db.update_by_pk("WorkOrder", &key(id), row([("Signed By", "Ada".into())]))
+        .unwrap();
+    db.create("Part", row([("Sku", "P-1".into())])).unwrap();
+    assert_eq!(db.get_pending_upload().unwrap().len(), 3);
+}

@@ -47,6 +47,7 @@ mod validate;
 mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -198,6 +199,8 @@ struct Inner {
     schema: Schema,
     plans: Vec<ObjectPlan>,
     options: DeviceOptions,
+    /// Set once `init` is known to have run on the file.
+    initialized: AtomicBool,
 }
 
 /// What the runtime precomputes for one object.
@@ -244,6 +247,7 @@ impl Device {
                 schema,
                 plans,
                 options,
+                initialized: AtomicBool::new(false),
             }),
             deferred: false,
         })
@@ -256,6 +260,7 @@ impl Device {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ddl::create(&tx, &self.inner.schema)?;
         tx.commit()?;
+        self.inner.initialized.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -267,6 +272,7 @@ impl Device {
         ddl::drop_all(&tx)?;
         ddl::create(&tx, &self.inner.schema)?;
         tx.commit()?;
+        self.inner.initialized.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -328,7 +334,7 @@ impl Device {
     ) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        ddl::check_initialized(&tx)?;
+        self.check_initialized(&tx)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -338,10 +344,18 @@ impl Device {
     pub(crate) fn read<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-        ddl::check_initialized(&tx)?;
+        self.check_initialized(&tx)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    fn check_initialized(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
+        if !self.inner.initialized.load(Ordering::Acquire) {
+            ddl::check_initialized(tx)?;
+            self.inner.initialized.store(true, Ordering::Release);
+        }
+        Ok(())
     }
 
     /// The stored download token of a scope (`""` before the first download).
