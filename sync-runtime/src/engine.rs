@@ -172,7 +172,11 @@ impl Device {
     /// order, persisted with the scope's sequence number and upload token. While a window of
     /// the scope has not been accepted, returns that same window. `None` when nothing is
     /// queued.
-    pub fn take_upload_window(&self, scope: &str, batch_size: usize) -> Result<Option<UploadWindow>> {
+    pub fn take_upload_window(
+        &self,
+        scope: &str,
+        batch_size: usize,
+    ) -> Result<Option<UploadWindow>> {
         self.check_scope(scope)?;
         self.transaction(|tx| {
             let existing: Option<(i64, String)> = tx
@@ -232,9 +236,8 @@ impl Device {
                 [scope, payload.as_str()],
             )?;
             let id = tx.last_insert_rowid();
-            let mut mark = tx.prepare_cached(
-                "UPDATE _sync_queue SET state = ?1, window = ?2 WHERE seq = ?3",
-            )?;
+            let mut mark =
+                tx.prepare_cached("UPDATE _sync_queue SET state = ?1, window = ?2 WHERE seq = ?3")?;
             for change in &stored.changes {
                 mark.execute(rusqlite::params![IN_WINDOW, id, change.seq])?;
             }
@@ -320,7 +323,11 @@ impl Device {
         self.check_scope(scope)?;
         self.transaction(|tx| {
             let id: Option<i64> = tx
-                .query_row("SELECT id FROM _sync_window WHERE scope = ?1", [scope], |r| r.get(0))
+                .query_row(
+                    "SELECT id FROM _sync_window WHERE scope = ?1",
+                    [scope],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let Some(id) = id else { return Ok(()) };
             tx.execute(
@@ -347,8 +354,12 @@ impl Device {
                     ServerChange::Upsert { object, row, hash } => {
                         let plan = self.plan(object)?;
                         let full = server_row(&plan.object, row)?;
-                        let key: Vec<Value> =
-                            plan.object.primary_key.iter().map(|k| full[k].clone()).collect();
+                        let key: Vec<Value> = plan
+                            .object
+                            .primary_key
+                            .iter()
+                            .map(|k| full[k].clone())
+                            .collect();
                         if has_local_changes(tx, &plan.object.name, &encode_key(&key))? {
                             report.skipped_pending += 1;
                             continue;
@@ -386,7 +397,11 @@ impl Device {
     }
 
     /// Applies acknowledgements inside a transaction.
-    fn apply_acks(&self, tx: &rusqlite::Transaction<'_>, acks: &[Acknowledgement]) -> Result<AckReport> {
+    fn apply_acks(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        acks: &[Acknowledgement],
+    ) -> Result<AckReport> {
         let mut report = AckReport::default();
         for ack in acks {
             let plan = self.plan(&ack.object)?;
@@ -486,9 +501,14 @@ impl Device {
                 crate::query::quote_ident(&object.name),
                 crate::device::equalities(&object.primary_key)
             );
-            let params = std::iter::once(ack.hash.clone().map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text))
-                .chain(key.iter().map(crate::device::to_sql));
-            tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(params))?;
+            let params = std::iter::once(
+                ack.hash
+                    .clone()
+                    .map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text),
+            )
+            .chain(key.iter().map(crate::device::to_sql));
+            tx.prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(params))?;
             self.writer(tx).refresh_status(object, key, &pk)?;
         }
         Ok(cleared as u64)
@@ -540,11 +560,18 @@ impl Device {
                 continue;
             }
             let child = &child_plan.object;
-            let from_row: Row = link.child_columns.iter().cloned().zip(from.clone()).collect();
+            let from_row: Row = link
+                .child_columns
+                .iter()
+                .cloned()
+                .zip(from.clone())
+                .collect();
             let to_row: Row = link.child_columns.iter().cloned().zip(to.clone()).collect();
             let key_involved = link.child_columns.iter().any(|c| child.is_key(c));
             if key_involved {
-                let keys = self.writer(tx).keys_where(child, &link.child_columns, &from)?;
+                let keys = self
+                    .writer(tx)
+                    .keys_where(child, &link.child_columns, &from)?;
                 for child_key in keys {
                     let mut moved = key_row(child, &child_key);
                     for (c, v) in &to_row {
@@ -577,11 +604,20 @@ impl Device {
         Ok(())
     }
 
-    fn refresh_records(&self, tx: &rusqlite::Transaction<'_>, records: &[(String, String)]) -> Result<()> {
+    fn refresh_records(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        records: &[(String, String)],
+    ) -> Result<()> {
         for (object, pk) in records {
             let plan = self.plan(object)?;
             let key = decode_key(&plan.object, pk)?;
-            let values: Vec<Value> = plan.object.primary_key.iter().map(|k| key[k].clone()).collect();
+            let values: Vec<Value> = plan
+                .object
+                .primary_key
+                .iter()
+                .map(|k| key[k].clone())
+                .collect();
             self.writer(tx).refresh_status(&plan.object, &values, pk)?;
         }
         Ok(())
@@ -590,7 +626,8 @@ impl Device {
 
 /// The distinct records of a window.
 fn window_records(tx: &rusqlite::Transaction<'_>, window: i64) -> Result<Vec<(String, String)>> {
-    let mut stmt = tx.prepare_cached("SELECT DISTINCT object, pk FROM _sync_queue WHERE window = ?1")?;
+    let mut stmt =
+        tx.prepare_cached("SELECT DISTINCT object, pk FROM _sync_queue WHERE window = ?1")?;
     let rows = stmt.query_map([window], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -629,7 +666,12 @@ fn server_row(object: &Object, row: &Row) -> Result<Row> {
 }
 
 fn key_row(object: &Object, values: &[Value]) -> Row {
-    object.primary_key.iter().cloned().zip(values.iter().cloned()).collect()
+    object
+        .primary_key
+        .iter()
+        .cloned()
+        .zip(values.iter().cloned())
+        .collect()
 }
 
 fn link_values(columns: &[String], row: &Row) -> Option<Vec<Value>> {
@@ -658,14 +700,20 @@ fn rewrite_images(
     // The record's own images are found by its key; a child's must be read to be matched.
     let only = pk.map(|(_, new)| new);
     for table in ["_sync_queue", "_sync_original"] {
-        let id = if table == "_sync_queue" { "seq" } else { "rowid" };
+        let id = if table == "_sync_queue" {
+            "seq"
+        } else {
+            "rowid"
+        };
         let sql = format!(
             "SELECT {id}, image FROM {table} \
              WHERE object = ?1 AND image IS NOT NULL AND (?2 IS NULL OR pk = ?2)"
         );
         let images: Vec<(i64, String)> = tx
             .prepare(&sql)?
-            .query_map(rusqlite::params![object.name, only], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(rusqlite::params![object.name, only], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let update = format!("UPDATE {table} SET image = ?1 WHERE {id} = ?2");
         for (rowid, image) in images {

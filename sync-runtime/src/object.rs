@@ -218,7 +218,11 @@ impl<T: SyncObject> Changes<T> {
     }
 
     /// Sets a field.
-    pub fn set<F: FieldValue + Comparable>(mut self, column: Column<F>, value: impl Into<F>) -> Self {
+    pub fn set<F: FieldValue + Comparable>(
+        mut self,
+        column: Column<F>,
+        value: impl Into<F>,
+    ) -> Self {
         self.row
             .insert(column.name().to_owned(), value.into().to_value());
         self

@@ -28,12 +28,14 @@ fn ack(change: &OutgoingChange, server_key: Option<Row>) -> Acknowledgement {
 
 fn statuses(db: &Device, object: &str) -> Vec<Option<i64>> {
     db.with_connection(|c| {
-        c.prepare(&format!("SELECT _sync_status FROM \"{object}\" ORDER BY rowid"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        c.prepare(&format!(
+            "SELECT _sync_status FROM \"{object}\" ORDER BY rowid"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
     })
 }
 
@@ -58,12 +60,17 @@ fn a_window_is_persisted_and_resent_identically_until_accepted() {
     assert!(t.db.get_pending_acknowledgement().unwrap().is_empty());
 
     let acks: Vec<_> = first.changes.iter().map(|c| ack(c, None)).collect();
-    let report = t.db.record_upload_accepted(first.id, "blob-1", &acks).unwrap();
+    let report =
+        t.db.record_upload_accepted(first.id, "blob-1", &acks)
+            .unwrap();
     assert_eq!(report.acknowledged, 3);
     assert_eq!(t.db.upload_token("Field").unwrap(), "blob-1");
     // A second acceptance of the same window is refused and changes nothing.
     let before = dump(&t.db);
-    assert!(t.db.record_upload_accepted(first.id, "blob-x", &acks).is_err());
+    assert!(t
+        .db
+        .record_upload_accepted(first.id, "blob-x", &acks)
+        .is_err());
     assert_eq!(dump(&t.db), before);
 
     let next = t.db.take_upload_window("Field", 10).unwrap().unwrap();
@@ -103,15 +110,24 @@ fn pending_acknowledgement_appears_when_sent_and_clears_with_its_acknowledgement
     let t = open(Strategy::PersistedFirst);
     let a = work_order(&t.db, "a");
     let b = work_order(&t.db, "b");
-    assert_eq!(t.db.get_pending_upload_records("WorkOrder").unwrap().len(), 2);
-    assert!(t.db.get_pending_acknowledgement_records("WorkOrder").unwrap().is_empty());
+    assert_eq!(
+        t.db.get_pending_upload_records("WorkOrder").unwrap().len(),
+        2
+    );
+    assert!(t
+        .db
+        .get_pending_acknowledgement_records("WorkOrder")
+        .unwrap()
+        .is_empty());
 
     let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
     // Persisted first: the upload response carries no acknowledgement.
     t.db.record_upload_accepted(window.id, "b1", &[]).unwrap();
     assert!(t.db.get_pending_upload().unwrap().is_empty());
     assert_eq!(t.db.get_pending_acknowledgement().unwrap().len(), 2);
-    let waiting = t.db.get_pending_acknowledgement_records("WorkOrder").unwrap();
+    let waiting =
+        t.db.get_pending_acknowledgement_records("WorkOrder")
+            .unwrap();
     assert_eq!(waiting.len(), 2);
     assert!(waiting.iter().all(|p| p.change == ChangeKind::Create));
     assert_eq!(statuses(&t.db, "WorkOrder"), [Some(2), Some(2)]);
@@ -119,8 +135,16 @@ fn pending_acknowledgement_appears_when_sent_and_clears_with_its_acknowledgement
     // A change to b while it waits makes it pending upload again.
     t.db.update_by_pk("WorkOrder", &key(b), row([("Priority", 1.into())]))
         .unwrap();
-    assert_eq!(t.db.get_pending_acknowledgement_records("WorkOrder").unwrap().len(), 1);
-    assert_eq!(t.db.get_pending_upload_records("WorkOrder").unwrap().len(), 1);
+    assert_eq!(
+        t.db.get_pending_acknowledgement_records("WorkOrder")
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        t.db.get_pending_upload_records("WorkOrder").unwrap().len(),
+        1
+    );
 
     // The acknowledgement of a arrives in a download.
     let batch = DownloadBatch {
@@ -132,8 +156,16 @@ fn pending_acknowledgement_appears_when_sent_and_clears_with_its_acknowledgement
     let report = t.db.apply_download_batch(&batch).unwrap();
     assert_eq!(report.acks.acknowledged, 1);
     let _ = a;
-    assert_eq!(t.db.get_pending_acknowledgement().unwrap().len(), 1, "b's create");
-    assert!(t.db.get_pending_acknowledgement_records("WorkOrder").unwrap().is_empty());
+    assert_eq!(
+        t.db.get_pending_acknowledgement().unwrap().len(),
+        1,
+        "b's create"
+    );
+    assert!(t
+        .db
+        .get_pending_acknowledgement_records("WorkOrder")
+        .unwrap()
+        .is_empty());
     // Rows come in key order: b (-3) before a (-2).
     assert_eq!(statuses(&t.db, "WorkOrder"), [Some(1), None]);
     assert_eq!(t.db.download_token("Field").unwrap(), "d1");
@@ -144,21 +176,26 @@ fn a_temporary_key_and_every_foreign_key_become_the_servers_key() {
     let t = open(Strategy::AppliedAtOnce);
     let wo = work_order(&t.db, "open");
     for n in 1..=2 {
-        t.db.create("Task", row([("WorkOrderId", wo.into()), ("TaskNo", n.into())]))
-            .unwrap();
-    }
-    t.db.create("Visit", row([("VisitId", "V1".into()), ("WorkOrderId", wo.into())]))
+        t.db.create(
+            "Task",
+            row([("WorkOrderId", wo.into()), ("TaskNo", n.into())]),
+        )
         .unwrap();
+    }
+    t.db.create(
+        "Visit",
+        row([("VisitId", "V1".into()), ("WorkOrderId", wo.into())]),
+    )
+    .unwrap();
     // Only the work order's create goes in this window; the children wait in the queue.
     let window = t.db.take_upload_window("Field", 1).unwrap().unwrap();
     assert_eq!(window.changes[0].object, "WorkOrder");
     t.db.update_by_pk("WorkOrder", &key(wo), row([("Priority", 9.into())]))
         .unwrap();
 
-    let report = t
-        .db
-        .record_upload_accepted(window.id, "b1", &[ack(&window.changes[0], Some(key(5001)))])
-        .unwrap();
+    let report =
+        t.db.record_upload_accepted(window.id, "b1", &[ack(&window.changes[0], Some(key(5001)))])
+            .unwrap();
     assert_eq!(
         report.reconciled_keys,
         vec![("WorkOrder".to_owned(), key(wo), key(5001))]
@@ -169,13 +206,29 @@ fn a_temporary_key_and_every_foreign_key_become_the_servers_key() {
 
     // Children in their tables and in the queue point at the server key; the task keys too.
     let tasks = t.db.find("Task", Query::all()).unwrap();
-    assert!(tasks.iter().all(|r| r["WorkOrderId"] == Value::Integer(5001)), "{tasks:?}");
-    let visit = t.db.get_by_pk("Visit", &row([("VisitId", "V1".into())])).unwrap().unwrap();
+    assert!(
+        tasks
+            .iter()
+            .all(|r| r["WorkOrderId"] == Value::Integer(5001)),
+        "{tasks:?}"
+    );
+    let visit =
+        t.db.get_by_pk("Visit", &row([("VisitId", "V1".into())]))
+            .unwrap()
+            .unwrap();
     assert_eq!(visit["WorkOrderId"], Value::Integer(5001));
     let queue = t.db.get_pending_upload().unwrap();
-    assert_eq!(queue.len(), 4, "two tasks, a visit, the work order's update");
+    assert_eq!(
+        queue.len(),
+        4,
+        "two tasks, a visit, the work order's update"
+    );
     for change in &queue {
-        let fk = if change.object == "WorkOrder" { "Id" } else { "WorkOrderId" };
+        let fk = if change.object == "WorkOrder" {
+            "Id"
+        } else {
+            "WorkOrderId"
+        };
         assert_eq!(change.row[fk], Value::Integer(5001), "{change:?}");
         if change.object == "Task" {
             assert_eq!(change.key["WorkOrderId"], Value::Integer(5001));
@@ -198,10 +251,9 @@ fn a_rejected_change_stays_queued_with_its_error() {
     let mut rejected = ack(&window.changes[0], None);
     rejected.error = Some("Status 'a' is not allowed by the backend".into());
     let accepted = ack(&window.changes[1], None);
-    let report = t
-        .db
-        .record_upload_accepted(window.id, "b1", &[rejected, accepted])
-        .unwrap();
+    let report =
+        t.db.record_upload_accepted(window.id, "b1", &[rejected, accepted])
+            .unwrap();
     assert_eq!(report.acknowledged, 1);
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].key, key(a));
@@ -257,15 +309,29 @@ fn a_download_never_overwrites_or_deletes_a_row_with_pending_changes() {
     };
     let report = t.db.apply_download_batch(&batch).unwrap();
     assert_eq!((report.upserted, report.skipped_pending), (1, 1));
-    let c1 = t.db.get_by_pk("Customer", &row([("Id", "C1".into())])).unwrap().unwrap();
-    assert_eq!(c1["Name"], Value::Text("Ada".into()), "the local create wins on the device");
-    let c2 = t.db.get_by_pk("Customer", &row([("Id", "C2".into())])).unwrap().unwrap();
+    let c1 =
+        t.db.get_by_pk("Customer", &row([("Id", "C1".into())]))
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        c1["Name"],
+        Value::Text("Ada".into()),
+        "the local create wins on the device"
+    );
+    let c2 =
+        t.db.get_by_pk("Customer", &row([("Id", "C2".into())]))
+            .unwrap()
+            .unwrap();
     assert_eq!(c2["Name"], Value::Text("new from server".into()));
     assert!(t.db.get_pending_upload_records("Customer").unwrap().len() == 1);
 
     // A server delete of a locally edited row leaves it; of a clean row, removes it.
-    t.db.update_by_pk("Customer", &row([("Id", "C2".into())]), row([("Name", "mine".into())]))
-        .unwrap();
+    t.db.update_by_pk(
+        "Customer",
+        &row([("Id", "C2".into())]),
+        row([("Name", "mine".into())]),
+    )
+    .unwrap();
     let deletes = DownloadBatch {
         scope: "Field".into(),
         changes: vec![
@@ -283,12 +349,20 @@ fn a_download_never_overwrites_or_deletes_a_row_with_pending_changes() {
     };
     let report = t.db.apply_download_batch(&deletes).unwrap();
     assert_eq!(report.skipped_pending, 1);
-    assert!(t.db.get_by_pk("Customer", &row([("Id", "C2".into())])).unwrap().is_some());
+    assert!(t
+        .db
+        .get_by_pk("Customer", &row([("Id", "C2".into())]))
+        .unwrap()
+        .is_some());
 
     // Once rolled back, the row is clean and the next delete applies.
     t.db.rollback_object("Customer").unwrap();
     t.db.apply_download_batch(&deletes).unwrap();
-    assert!(t.db.get_by_pk("Customer", &row([("Id", "C2".into())])).unwrap().is_none());
+    assert!(t
+        .db
+        .get_by_pk("Customer", &row([("Id", "C2".into())]))
+        .unwrap()
+        .is_none());
     assert_eq!(t.db.download_token("Field").unwrap(), "d2");
 }
 
@@ -346,12 +420,18 @@ fn a_batch_and_its_token_commit_together_or_not_at_all() {
     t.db.apply_download_batch(&ok).unwrap();
     assert_eq!(t.db.count("Customer", Query::all()).unwrap(), 2);
     assert_eq!(t.db.download_token("Field").unwrap(), "t1");
-    assert!(t.db.get_pending_upload().unwrap().is_empty(), "downloads queue nothing");
+    assert!(
+        t.db.get_pending_upload().unwrap().is_empty(),
+        "downloads queue nothing"
+    );
 }
 
 #[test]
 fn unknown_scopes_are_errors() {
     let t = open(Strategy::AppliedAtOnce);
-    assert_eq!(t.db.take_upload_window("Nope", 10).unwrap_err().code(), 7030);
+    assert_eq!(
+        t.db.take_upload_window("Nope", 10).unwrap_err().code(),
+        7030
+    );
     assert_eq!(t.db.download_token("Nope").unwrap_err().code(), 7030);
 }

@@ -190,7 +190,11 @@ fn validate_object(object: &Object, problems: &mut Vec<Error>) {
             what: "an object name".to_owned(),
         });
     }
-    if object.name.to_ascii_lowercase().starts_with(RESERVED_PREFIX) {
+    if object
+        .name
+        .to_ascii_lowercase()
+        .starts_with(RESERVED_PREFIX)
+    {
         problems.push(Error::Reserved {
             name: object.name.clone(),
         });
@@ -203,7 +207,9 @@ fn validate_object(object: &Object, problems: &mut Vec<Error>) {
             });
         }
         if field.name.to_ascii_lowercase().starts_with(RESERVED_PREFIX) {
-            problems.push(Error::Reserved { name: at(&field.name) });
+            problems.push(Error::Reserved {
+                name: at(&field.name),
+            });
         }
         // SQLite compares column names without regard to ASCII case.
         if !names.insert(field.name.to_ascii_lowercase()) {
@@ -213,7 +219,10 @@ fn validate_object(object: &Object, problems: &mut Vec<Error>) {
                 within: format!("object {}", object.name),
             });
         }
-        if let FieldType::String { max_length: Some(0) } = field.ty {
+        if let FieldType::String {
+            max_length: Some(0),
+        } = field.ty
+        {
             problems.push(Error::Invalid {
                 at: at(&field.name),
                 message: "a string's maximum length must be at least 1".to_owned(),

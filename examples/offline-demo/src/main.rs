@@ -83,7 +83,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         customer_id: Some(acme.id.clone()),
     };
     order.id = order.create(&db)?;
-    println!("created work order {} (a temporary key until the server assigns one)", order.id);
+    println!(
+        "created work order {} (a temporary key until the server assigns one)",
+        order.id
+    );
     let steps = ["Isolate the pump", "Replace the seal", "Test the pressure"];
     let tasks: Vec<Task> = steps
         .iter()
@@ -106,7 +109,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
     let open_tasks = order.count_tasks(&db)? - Task::count(&db, Task::DONE.eq(true))?;
     let customer = order.customer(&db)?.map(|c| c.name).unwrap_or_default();
-    println!("work order {} for {customer}: {open_tasks} tasks left", order.id);
+    println!(
+        "work order {} for {customer}: {open_tasks} tasks left",
+        order.id
+    );
 
     // A draft saved with upload deferred, then marked for upload.
     let drafts = db.deferred();
@@ -130,7 +136,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let queued = db.get_pending_upload()?;
     println!("{} changes queued for upload:", queued.len());
     for change in &queued {
-        println!("  #{} {:?} {} {:?}", change.seq, change.change, change.object, change.key);
+        println!(
+            "  #{} {:?} {} {:?}",
+            change.seq, change.change, change.object, change.key
+        );
     }
     let window = db
         .take_upload_window("FieldService", 100)?

@@ -60,7 +60,9 @@ fn from_json(json: Json, ty: FieldType) -> Result<Value> {
     Ok(match (json, ty) {
         (Json::Null, _) => Value::Null,
         (Json::Bool(b), _) => Value::Boolean(b),
-        (Json::Number(n), FieldType::Double) => Value::Real(n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())))?),
+        (Json::Number(n), FieldType::Double) => {
+            Value::Real(n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())))?)
+        }
         (Json::Number(n), _) => match n.as_i64() {
             Some(i) => Value::Integer(i),
             None => Value::Real(n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())))?),
@@ -85,7 +87,10 @@ pub(crate) fn decode_key(object: &Object, text: &str) -> Result<Row> {
     let json: Json = serde_json::from_str(text)
         .map_err(|e| Error::Corrupt(format!("stored key {text:?} of {}: {e}", object.name)))?;
     let Json::Array(items) = json else {
-        return Err(Error::Corrupt(format!("stored key {text:?} of {}", object.name)));
+        return Err(Error::Corrupt(format!(
+            "stored key {text:?} of {}",
+            object.name
+        )));
     };
     let mut row = Row::new();
     for (field, item) in object.key_fields().zip(items) {
@@ -105,7 +110,10 @@ pub(crate) fn decode_image(object: &Object, text: &str) -> Result<Row> {
     let json: Json = serde_json::from_str(text)
         .map_err(|e| Error::Corrupt(format!("stored row image of {}: {e}", object.name)))?;
     let Json::Object(map) = json else {
-        return Err(Error::Corrupt(format!("stored row image of {}", object.name)));
+        return Err(Error::Corrupt(format!(
+            "stored row image of {}",
+            object.name
+        )));
     };
     let mut row = Row::new();
     for (name, item) in map {

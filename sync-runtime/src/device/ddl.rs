@@ -96,8 +96,16 @@ fn sql_type(ty: FieldType) -> &'static str {
 }
 
 fn column_def(object: &Object, field: &Field) -> String {
-    let not_null = if object.is_key(&field.name) { " NOT NULL" } else { "" };
-    format!("{} {}{not_null}", quote_ident(&field.name), sql_type(field.ty))
+    let not_null = if object.is_key(&field.name) {
+        " NOT NULL"
+    } else {
+        ""
+    };
+    format!(
+        "{} {}{not_null}",
+        quote_ident(&field.name),
+        sql_type(field.ty)
+    )
 }
 
 fn create_object(tx: &Transaction<'_>, object: &Object) -> Result<()> {
@@ -112,12 +120,19 @@ fn create_object(tx: &Transaction<'_>, object: &Object) -> Result<()> {
     if exists.is_some() {
         return add_missing_columns(tx, object, &table);
     }
-    let mut columns: Vec<String> = object.fields.iter().map(|f| column_def(object, f)).collect();
+    let mut columns: Vec<String> = object
+        .fields
+        .iter()
+        .map(|f| column_def(object, f))
+        .collect();
     columns.push("_sync_status INTEGER".to_owned());
     columns.push("_sync_hash TEXT".to_owned());
     let key: Vec<String> = object.primary_key.iter().map(|k| quote_ident(k)).collect();
     columns.push(format!("PRIMARY KEY ({})", key.join(", ")));
-    let sql = format!("CREATE TABLE {table} (\n    {}\n) STRICT", columns.join(",\n    "));
+    let sql = format!(
+        "CREATE TABLE {table} (\n    {}\n) STRICT",
+        columns.join(",\n    ")
+    );
     tx.execute_batch(&sql)?;
     let index = quote_ident(&format!("{}__sync_status", object.name));
     tx.execute_batch(&format!(

@@ -220,7 +220,11 @@ impl Device {
     }
 
     /// Opens (or creates) the database file with options.
-    pub fn open_with(path: impl AsRef<Path>, schema: Schema, options: DeviceOptions) -> Result<Device> {
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        schema: Schema,
+        options: DeviceOptions,
+    ) -> Result<Device> {
         let schema = schema.validated()?;
         let path = path.as_ref().to_path_buf();
         let conn = Connection::open(&path)?;
@@ -235,8 +239,16 @@ impl Device {
                 scope.objects.iter().map(|object| ObjectPlan {
                     object: object.clone(),
                     scope: scope.name.clone(),
-                    parents: links.iter().filter(|l| l.child == object.name).cloned().collect(),
-                    children: links.iter().filter(|l| l.parent == object.name).cloned().collect(),
+                    parents: links
+                        .iter()
+                        .filter(|l| l.child == object.name)
+                        .cloned()
+                        .collect(),
+                    children: links
+                        .iter()
+                        .filter(|l| l.parent == object.name)
+                        .cloned()
+                        .collect(),
                 })
             })
             .collect();
@@ -341,7 +353,10 @@ impl Device {
     }
 
     /// Runs a read in one deferred transaction, so it sees one state of the database.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         self.check_initialized(&tx)?;
@@ -376,8 +391,7 @@ impl Device {
         }
         self.read(|tx| {
             let sql = format!("SELECT {column} FROM _sync_scope WHERE scope = ?1");
-            let value: Option<String> =
-                tx.query_row(&sql, [scope], |r| r.get(0)).optional()?;
+            let value: Option<String> = tx.query_row(&sql, [scope], |r| r.get(0)).optional()?;
             value.ok_or_else(|| Error::Corrupt(format!("no state for scope {scope}")))
         })
     }

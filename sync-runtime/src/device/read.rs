@@ -50,7 +50,11 @@ impl Device {
         let object = &plan.object;
         let resolved = query.into().resolve(object, Mode::Read)?;
         let mut params = Vec::new();
-        let mut sql = format!("SELECT {} FROM {}", all_columns(object), quote_ident(&object.name));
+        let mut sql = format!(
+            "SELECT {} FROM {}",
+            all_columns(object),
+            quote_ident(&object.name)
+        );
         if let Some(condition) = &resolved.condition {
             sql.push_str(" WHERE ");
             sql.push_str(&render_condition(condition, &mut params));
@@ -190,7 +194,8 @@ impl Device {
                 let original: Option<i64> = r.get(4)?;
                 let latest: String = r.get(5)?;
                 let key = decode_key(object, &pk)?;
-                let values: Vec<Value> = object.primary_key.iter().map(|k| key[k].clone()).collect();
+                let values: Vec<Value> =
+                    object.primary_key.iter().map(|k| key[k].clone()).collect();
                 let current = self.writer(tx).select(plan, &values)?;
                 let created = original.and_then(change_kind_opt) == Some(ChangeKind::Create);
                 let (change, record) = match current {

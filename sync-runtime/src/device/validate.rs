@@ -74,7 +74,11 @@ pub(crate) fn check_known(object: &Object, row: &Row) -> Result<()> {
 }
 
 /// Takes the primary key out of a key row, checked, in key order.
-pub(crate) fn key_values(object: &Object, key: &Row, operation: &'static str) -> Result<Vec<Value>> {
+pub(crate) fn key_values(
+    object: &Object,
+    key: &Row,
+    operation: &'static str,
+) -> Result<Vec<Value>> {
     let mut values = Vec::with_capacity(object.primary_key.len());
     for field in object.key_fields() {
         match key.get(&field.name) {

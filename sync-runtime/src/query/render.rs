@@ -105,7 +105,11 @@ fn render(expr: &Expr, sql: &mut String, params: &mut Vec<Value>) {
         Expr::IsNull { expr, negated } => {
             sql.push('(');
             render(expr, sql, params);
-            sql.push_str(if *negated { " IS NOT NULL)" } else { " IS NULL)" });
+            sql.push_str(if *negated {
+                " IS NOT NULL)"
+            } else {
+                " IS NULL)"
+            });
         }
         Expr::Function { function, args } => {
             let _ = write!(sql, "{}(", function.name());
@@ -146,10 +150,8 @@ mod tests {
 
     #[test]
     fn values_become_parameters_and_names_are_quoted() {
-        let filter = Filter::eq("Order Date", "x'; drop table t; --").and(Filter::is_in(
-            "it\"s",
-            [1_i64, 2],
-        ));
+        let filter = Filter::eq("Order Date", "x'; drop table t; --")
+            .and(Filter::is_in("it\"s", [1_i64, 2]));
         let mut params = Vec::new();
         let sql = render_condition(filter.expr(), &mut params);
         assert_eq!(sql, r#"(("Order Date" = ?) AND ("it""s" IN (?, ?)))"#);

@@ -8,7 +8,12 @@ use sync_schema::{
 
 /// A string field with a maximum length.
 pub fn text(name: &str, max: u32) -> Field {
-    Field::new(name, FieldType::String { max_length: Some(max) })
+    Field::new(
+        name,
+        FieldType::String {
+            max_length: Some(max),
+        },
+    )
 }
 
 /// The field-service schema used by the tests: customers, work orders with keyword and
@@ -79,8 +84,12 @@ pub fn open(strategy: Strategy) -> TestDb {
 
 pub fn open_with(strategy: Strategy, options: DeviceOptions) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
-    let db = Device::open_with(dir.path().join("device.db"), field_service(strategy), options)
-        .unwrap();
+    let db = Device::open_with(
+        dir.path().join("device.db"),
+        field_service(strategy),
+        options,
+    )
+    .unwrap();
     db.init().unwrap();
     TestDb { db, dir }
 }
@@ -104,7 +113,9 @@ pub fn dump_data(db: &Device) -> Vec<(String, Vec<Vec<String>>)> {
 
 fn show(value: rusqlite::types::ValueRef<'_>) -> String {
     match value {
-        rusqlite::types::ValueRef::Text(t) => format!("{:?}", String::from_utf8(t.to_vec()).unwrap()),
+        rusqlite::types::ValueRef::Text(t) => {
+            format!("{:?}", String::from_utf8(t.to_vec()).unwrap())
+        }
         other => format!("{other:?}"),
     }
 }
