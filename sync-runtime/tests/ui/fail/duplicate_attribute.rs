@@ -1,0 +1,11 @@
+use sync_runtime::SyncObject;
+
+#[derive(SyncObject)]
+#[sync(object = "WorkOrder", scope = "Field")]
+#[sync(object = "Order")]
+struct WorkOrder {
+    #[sync(primary_key)]
+    id: i64,
+}
+
+fn main() {}

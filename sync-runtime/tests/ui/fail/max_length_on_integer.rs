@@ -1,0 +1,12 @@
+use sync_runtime::SyncObject;
+
+#[derive(SyncObject)]
+#[sync(scope = "Field")]
+struct WorkOrder {
+    #[sync(primary_key)]
+    id: i64,
+    #[sync(max_length = 10)]
+    priority: i64,
+}
+
+fn main() {}
