@@ -502,8 +502,8 @@ impl Device {
                 });
                 continue;
             }
-            if client_key != server_key {
-                self.rekey(tx, plan, &client_key, &server_key)?;
+            // A record whose parent's acknowledgement already moved it needs no new key.
+            if client_key != server_key && self.rekey(tx, plan, &client_key, &server_key)? {
                 report.reconciled_keys.push((
                     object.name.clone(),
                     key_row(object, &client_key),
@@ -590,14 +590,14 @@ impl Device {
 
     /// Replaces a temporary key by the server's in the row, its queue entries, its pre-change
     /// image, and in every child that points at it (recursively, when a child's own key
-    /// contains the reference).
+    /// contains the reference). Returns whether the record had anything under the old key.
     fn rekey(
         &self,
         tx: &rusqlite::Transaction<'_>,
         plan: &ObjectPlan,
         old: &[Value],
         new: &[Value],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let object = &plan.object;
         let old_row = key_row(object, old);
         let new_row = key_row(object, new);
@@ -615,12 +615,16 @@ impl Device {
             crate::query::quote_ident(&object.name),
             crate::device::equalities(&object.primary_key)
         );
-        tx.execute(
+        let moved_row = tx.execute(
             &sql,
             rusqlite::params_from_iter(new.iter().chain(old).map(crate::device::to_sql)),
         )?;
         // Its queue entries and pre-change image.
-        rewrite_images(tx, object, Some((&old_pk, &new_pk)), &old_row, &new_row)?;
+        let moved_entries =
+            rewrite_images(tx, object, Some((&old_pk, &new_pk)), &old_row, &new_row)?;
+        if moved_row == 0 && !moved_entries {
+            return Ok(false);
+        }
         // Its children.
         for link in &plan.children {
             let child_plan = self.plan(&link.child)?;
@@ -675,7 +679,7 @@ impl Device {
             )?;
             rewrite_images(tx, child, None, &from_row, &to_row)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     fn refresh_records(
@@ -760,12 +764,13 @@ fn rewrite_images(
     pk: Option<(&str, &str)>,
     from: &Row,
     to: &Row,
-) -> Result<()> {
+) -> Result<bool> {
+    let mut moved = false;
     if let Some((old, new)) = pk {
-        tx.execute(
+        moved = tx.execute(
             "UPDATE _sync_queue SET pk = ?1 WHERE object = ?2 AND pk = ?3",
             rusqlite::params![new, object.name, old],
-        )?;
+        )? > 0;
         tx.execute(
             "UPDATE _sync_original SET pk = ?1 WHERE object = ?2 AND pk = ?3",
             rusqlite::params![new, object.name, old],
@@ -800,5 +805,5 @@ fn rewrite_images(
             }
         }
     }
-    Ok(())
+    Ok(moved)
 }

@@ -435,3 +435,33 @@ fn unknown_scopes_are_errors() {
     );
     assert_eq!(t.db.download_token("Nope").unwrap_err().code(), 7030);
 }
+
+#[test]
+fn children_acknowledged_under_their_parents_new_key_are_cleared_once() {
+    let t = open(Strategy::AppliedAtOnce);
+    let wo = work_order(&t.db, "open");
+    let task = |id: i64| row([("WorkOrderId", id.into()), ("TaskNo", 1.into())]);
+    t.db.create("Task", task(wo)).unwrap();
+    t.db.update_by_pk("WorkOrder", &key(wo), row([("Priority", 2.into())]))
+        .unwrap();
+    let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    // As a server answers: every change of the temporary record names the new key.
+    let acks: Vec<Acknowledgement> = window
+        .changes
+        .iter()
+        .map(|c| match c.object.as_str() {
+            "WorkOrder" => ack(c, Some(key(7001))),
+            _ => ack(c, Some(task(7001))),
+        })
+        .collect();
+    let report = t.db.record_upload_accepted(window.id, "b1", &acks).unwrap();
+    assert_eq!(report.acknowledged, 3);
+    assert_eq!(
+        report.reconciled_keys,
+        vec![("WorkOrder".to_owned(), key(wo), key(7001))],
+        "the task moved with its parent and is not reported again"
+    );
+    assert!(t.db.get_pending_upload().unwrap().is_empty());
+    assert!(t.db.get_by_pk("Task", &task(7001)).unwrap().is_some());
+    assert_eq!(statuses(&t.db, "Task"), [None]);
+}

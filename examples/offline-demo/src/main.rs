@@ -6,10 +6,11 @@
 //! temporary directory.
 #![allow(clippy::print_stdout)]
 
+use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
-use sync_runtime::engine::Acknowledgement;
+use sync_runtime::engine::{Acknowledgement, OutgoingChange};
 use sync_runtime::{Changes, Device, Row, SchemaBuilder, SyncObject, Value};
 
 /// A customer of the field-service company.
@@ -136,37 +137,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     let queued = db.get_pending_upload()?;
     println!("{} changes queued for upload:", queued.len());
     for change in &queued {
-        println!(
-            "  #{} {:?} {} {:?}",
-            change.seq, change.change, change.object, change.key
-        );
+        let (seq, kind, object) = (change.seq, change.change, &change.object);
+        println!("  #{seq} {kind:?} {object} {}", show(&change.key));
     }
     let window = db
         .take_upload_window("FieldService", 100)?
         .ok_or("nothing to upload")?;
-    let mut next_key = 5000;
-    let acks: Vec<Acknowledgement> = window
-        .changes
-        .iter()
-        .map(|change| {
-            let mut ack = Acknowledgement {
-                object: change.object.clone(),
-                seq: change.seq,
-                key: change.key.clone(),
-                client_key: None,
-                row: None,
-                hash: Some(format!("rev-{}", change.seq)),
-                error: None,
-            };
-            let temporary = matches!(change.key.get("Id"), Some(Value::Integer(id)) if *id < 0);
-            if change.object == "WorkOrder" && temporary {
-                next_key += 1;
-                ack.client_key = Some(change.key.clone());
-                ack.key = Row::from([("Id".to_owned(), Value::Integer(next_key))]);
-            }
-            ack
-        })
-        .collect();
+    let acks = acknowledge_as_a_server_would(&window.changes);
     let report = db.record_upload_accepted(window.id, "upload-1", &acks)?;
     println!(
         "acknowledged {} changes; keys reconciled: {:?}",
@@ -174,7 +151,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         report
             .reconciled_keys
             .iter()
-            .map(|(object, old, new)| format!("{object} {} -> {}", old["Id"], new["Id"]))
+            .map(|(object, old, new)| format!("{object} {} -> {}", show(old), show(new)))
             .collect::<Vec<_>>()
     );
     for order in WorkOrder::get_all(&db, &[WorkOrder::ID.asc()], None, None)? {
@@ -190,13 +167,13 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // Now in step with the server, a mistaken delete cascades to the tasks, and a rollback
     // brings everything back as it was.
-    let order = WorkOrder::get_all(&db, &[WorkOrder::ID.desc()], Some(1), None)?
+    let order = WorkOrder::get_all(&db, &[WorkOrder::ID.asc()], Some(1), None)?
         .pop()
         .ok_or("no work order")?;
     let before = Task::count(&db, "")?;
     WorkOrder::delete_by_pk(&db, &order.id)?;
     println!(
-        "deleted work order {}: {} of {before} tasks left, {} deletes queued",
+        "deleted work order {}: {} of {before} tasks left, {} changes queued",
         order.id,
         Task::count(&db, "")?,
         db.get_pending_upload()?.len()
@@ -209,4 +186,52 @@ fn main() -> Result<(), Box<dyn Error>> {
         db.get_pending_upload()?.len()
     );
     Ok(())
+}
+
+/// Acknowledges every change as applied, the way the server of a later issue will: work
+/// orders with a temporary key get the next server key, and tasks that point at one follow.
+fn acknowledge_as_a_server_would(changes: &[OutgoingChange]) -> Vec<Acknowledgement> {
+    let mut server_keys: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut next_key = 5000;
+    let mut server_key = |id: i64| -> i64 {
+        if id >= 0 {
+            return id;
+        }
+        *server_keys.entry(id).or_insert_with(|| {
+            next_key += 1;
+            next_key
+        })
+    };
+    changes
+        .iter()
+        .map(|change| {
+            let column = if change.object == "WorkOrder" {
+                "Id"
+            } else {
+                "WorkOrderId"
+            };
+            let mut key = change.key.clone();
+            if let Some(Value::Integer(id)) = key.get(column).cloned() {
+                key.insert(column.to_owned(), Value::Integer(server_key(id)));
+            }
+            Acknowledgement {
+                object: change.object.clone(),
+                seq: change.seq,
+                client_key: (key != change.key).then(|| change.key.clone()),
+                key,
+                row: None,
+                hash: Some(format!("rev-{}", change.seq)),
+                error: None,
+            }
+        })
+        .collect()
+}
+
+/// A key as `value` or `(value, value)`.
+fn show(key: &Row) -> String {
+    let values: Vec<String> = key.values().map(ToString::to_string).collect();
+    match values.as_slice() {
+        [one] => one.clone(),
+        many => format!("({})", many.join(", ")),
+    }
 }
