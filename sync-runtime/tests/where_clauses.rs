@@ -10,7 +10,10 @@ use sync_runtime::{Device, Filter, Query, Value};
 use sync_schema::{Field, FieldType, Object, Schema, Scope, Strategy};
 
 fn cases() -> Json {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/where-clauses.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/where-clauses.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -32,9 +35,33 @@ fn device(cases: &Json, dir: &tempfile::TempDir) -> Device {
     let db = Device::open(dir.path().join("cases.db"), schema).unwrap();
     db.init().unwrap();
     let rows = [
-        (1, "open", 3, 12.0, "2024-02-01", "north", "pump broken, needs a new seal"),
-        (2, "assigned", 1, 80.5, "2023-12-24", "south", "a; drop table WorkOrder"),
-        (3, "it's open", -1, 5.0, "2024-06-30", "north", "-- not a comment"),
+        (
+            1,
+            "open",
+            3,
+            12.0,
+            "2024-02-01",
+            "north",
+            "pump broken, needs a new seal",
+        ),
+        (
+            2,
+            "assigned",
+            1,
+            80.5,
+            "2023-12-24",
+            "south",
+            "a; drop table WorkOrder",
+        ),
+        (
+            3,
+            "it's open",
+            -1,
+            5.0,
+            "2024-06-30",
+            "north",
+            "-- not a comment",
+        ),
         (4, "closed", 2, 60.0, "2022-01-01", "east", ""),
     ];
     for (id, status, priority, cost, date, group, notes) in rows {
@@ -52,8 +79,11 @@ fn device(cases: &Json, dir: &tempfile::TempDir) -> Device {
         )
         .unwrap();
     }
-    db.create("WorkOrder", row([("Id", 5.into()), ("Status", "open".into())]))
-        .unwrap();
+    db.create(
+        "WorkOrder",
+        row([("Id", 5.into()), ("Status", "open".into())]),
+    )
+    .unwrap();
     db
 }
 
@@ -71,7 +101,11 @@ fn every_accepted_clause_runs_for_reads_and_writes() {
         if case["read_only"].as_bool() != Some(true) {
             // A write that selects rows by the clause: nothing is deferred, so nothing changes.
             let marked = db.mark_for_upload("WorkOrder", clause);
-            assert_eq!(marked.unwrap(), 0, "{clause:?} should be accepted for writes");
+            assert_eq!(
+                marked.unwrap(),
+                0,
+                "{clause:?} should be accepted for writes"
+            );
         }
     }
 }
@@ -139,7 +173,10 @@ fn every_rejected_clause_fails_clearly_and_changes_nothing() {
                 err.code()
             );
             let message = err.to_string();
-            assert!(message.len() > 20, "{clause:?}: {message:?} says too little");
+            assert!(
+                message.len() > 20,
+                "{clause:?}: {message:?} says too little"
+            );
         }
         assert_eq!(dump(&db), before, "{clause:?} ({why}) changed the database");
     }
@@ -158,12 +195,18 @@ fn injection_through_values_is_stored_as_plain_data() {
     ];
     for (i, text) in nasty.iter().enumerate() {
         let id = 100 + i as i64;
-        db.create("WorkOrder", row([("Id", id.into()), ("Notes", (*text).into())]))
-            .unwrap();
+        db.create(
+            "WorkOrder",
+            row([("Id", id.into()), ("Notes", (*text).into())]),
+        )
+        .unwrap();
         let found = db.find("WorkOrder", Filter::eq("Notes", *text)).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0]["Id"], Value::Integer(id));
     }
-    assert_eq!(db.count("WorkOrder", Query::all()).unwrap(), 5 + nasty.len() as u64);
+    assert_eq!(
+        db.count("WorkOrder", Query::all()).unwrap(),
+        5 + nasty.len() as u64
+    );
     assert_eq!(db.get_pending_upload().unwrap().len(), 5 + nasty.len());
 }
