@@ -11,8 +11,8 @@
 //!
 //! # Invariants checked by [`Schema::validate`]
 //!
-//! - scope and object names are unique across the schema, field names unique within an object
-//!   (ignoring ASCII case, as SQLite does);
+//! - scope names are unique; object names are unique across the schema and field names within
+//!   an object, ignoring ASCII case as SQLite does for tables and columns;
 //! - every object has a primary key whose columns are its own fields, none of them binary;
 //! - relationships name existing objects and fields;
 //! - no object or field name starts with the runtime's reserved prefix `_sync_`.

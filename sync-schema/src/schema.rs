@@ -111,7 +111,7 @@ impl Schema {
         let mut objects = HashSet::new();
         if self.scopes.is_empty() {
             problems.push(Error::Empty {
-                what: "schema has no scope".to_owned(),
+                what: "the list of scopes".to_owned(),
             });
         }
         for scope in &self.scopes {
@@ -128,7 +128,8 @@ impl Schema {
                 });
             }
             for object in &scope.objects {
-                if !objects.insert(object.name.as_str()) {
+                // Object names become table names, which SQLite compares ignoring ASCII case.
+                if !objects.insert(object.name.to_ascii_lowercase()) {
                     problems.push(Error::Duplicate {
                         kind: "object",
                         name: object.name.clone(),
