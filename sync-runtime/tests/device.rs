@@ -742,3 +742,59 @@ fn a_newer_schema_adds_objects_and_fields_and_keeps_pending_changes() {
     db.create("Part", row([("Sku", "P-1".into())])).unwrap();
     assert_eq!(db.get_pending_upload().unwrap().len(), 3);
 }
+
+#[test]
+fn related_rows_in_both_directions() {
+    let t = open(Strategy::AppliedAtOnce);
+    let c = customer(&t.db, "C1");
+    let wo = work_order(&t.db, "open");
+    t.db.update_by_pk(
+        "WorkOrder",
+        &key(wo),
+        row([("CustomerId", c.as_str().into())]),
+    )
+    .unwrap();
+    for n in 1..=2 {
+        t.db.create(
+            "Task",
+            row([("WorkOrderId", wo.into()), ("TaskNo", n.into())]),
+        )
+        .unwrap();
+    }
+    let tasks = t.db.related("WorkOrder", &key(wo), "Task", &[]).unwrap();
+    assert_eq!(tasks.len(), 2);
+    let parent =
+        t.db.related(
+            "Task",
+            &row([("WorkOrderId", wo.into()), ("TaskNo", 1.into())]),
+            "WorkOrder",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(parent.len(), 1);
+    assert_eq!(parent[0]["Id"], Value::Integer(wo));
+    let owner =
+        t.db.related("WorkOrder", &key(wo), "Customer", &["Id"])
+            .unwrap();
+    assert_eq!(owner[0]["Name"], Value::Text("Ada".into()));
+    let orders =
+        t.db.related("Customer", &row([("Id", "C1".into())]), "WorkOrder", &[])
+            .unwrap();
+    assert_eq!(orders.len(), 1);
+    // Unrelated objects and missing records.
+    let err = t.db.related(
+        "Task",
+        &row([("WorkOrderId", 1.into()), ("TaskNo", 1.into())]),
+        "Customer",
+        &[],
+    );
+    assert!(err
+        .unwrap_err()
+        .to_string()
+        .contains("no relationship joins Task and Customer"));
+    assert!(t
+        .db
+        .related("WorkOrder", &key(-99), "Task", &[])
+        .unwrap()
+        .is_empty());
+}

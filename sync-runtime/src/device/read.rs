@@ -96,6 +96,68 @@ impl Device {
         })
     }
 
+    /// The rows of `target` related to the record with this key, in either direction: its
+    /// children when it is the parent of the link, its parent when it is the child. Empty
+    /// when the record does not exist or its joined columns are NULL. When several
+    /// relationships join the two objects, the one whose target columns are given in
+    /// `via` is used (`via` may be empty when there is only one).
+    pub fn related(&self, object: &str, key: &Row, target: &str, via: &[&str]) -> Result<Vec<Row>> {
+        let plan = self.plan(object)?;
+        let target_plan = self.plan(target)?;
+        let values = key_values(&plan.object, key, "related")?;
+        let mut joins: Vec<(&[String], &[String])> = Vec::new();
+        for link in &plan.children {
+            if link.child == target {
+                joins.push((&link.parent_columns, &link.child_columns));
+            }
+        }
+        for link in &plan.parents {
+            if link.parent == target {
+                joins.push((&link.child_columns, &link.parent_columns));
+            }
+        }
+        if !via.is_empty() {
+            joins.retain(|(_, theirs)| theirs.iter().map(String::as_str).eq(via.iter().copied()));
+        }
+        let (ours, theirs) = match joins.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::InvalidFilter {
+                    object: object.to_owned(),
+                    clause: format!("{target} via {via:?}"),
+                    reason: format!("no relationship joins {object} and {target} that way"),
+                })
+            }
+            _ => {
+                return Err(Error::InvalidFilter {
+                    object: object.to_owned(),
+                    clause: format!("{target} via {via:?}"),
+                    reason: format!(
+                        "several relationships join {object} and {target}; name the {target} \
+                         columns of the one to follow"
+                    ),
+                })
+            }
+        };
+        self.read(|tx| {
+            let Some((row, _)) = self.writer(tx).select(plan, &values)? else {
+                return Ok(Vec::new());
+            };
+            let joined: Vec<Value> = ours.iter().map(|c| row[c].clone()).collect();
+            if joined.iter().any(Value::is_null) {
+                return Ok(Vec::new());
+            }
+            let target_object = &target_plan.object;
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {}",
+                all_columns(target_object),
+                quote_ident(&target_object.name),
+                super::equalities(theirs)
+            );
+            select_rows(tx, target_object, &sql, &joined)
+        })
+    }
+
     /// Records of an object with changes pending upload (spec §1.9), one per record.
     pub fn get_pending_upload_records(&self, object: &str) -> Result<Vec<PendingRecord<Row>>> {
         self.pending_records(object, Pending::Upload)
