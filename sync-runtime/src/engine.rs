@@ -111,6 +111,11 @@ pub struct OutgoingChange {
 }
 
 /// The server's answer about one uploaded change.
+///
+/// The device finds the change by its replay sequence `seq`. When `client_key` names the key
+/// the record has on the device and `key` differs from it, the record (and every record
+/// pointing at it) takes the server's key `key`; otherwise keys stay as they are, so an
+/// acknowledgement may still name a child by the temporary key of a parent that has moved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Acknowledgement {
     /// The object.
@@ -120,7 +125,8 @@ pub struct Acknowledgement {
     pub seq: i64,
     /// The record's key on the server.
     pub key: Row,
-    /// The temporary key the device used, when the server assigned a new one.
+    /// The key the device used, when the server assigned a new one (the legacy
+    /// `konysyncClient<Pk>` fields).
     pub client_key: Option<Row>,
     /// The row as the server now holds it, when it says so.
     pub row: Option<Row>,
@@ -171,8 +177,34 @@ pub struct AckReport {
     pub acknowledged: u64,
     /// Changes the server rejected; they stay queued.
     pub failed: Vec<FailedChange>,
-    /// Temporary keys replaced by server keys: (object, old key, new key).
-    pub reconciled_keys: Vec<(String, Row, Row)>,
+    /// Temporary keys replaced by server keys. Keys the application holds for these records
+    /// are stale from now on: look the records up by their new keys.
+    pub reconciled_keys: Vec<ReconciledKey>,
+    /// Acknowledgements that named no change awaiting acknowledgement; nothing was done for
+    /// them.
+    pub unmatched: Vec<UnmatchedAck>,
+}
+
+/// A temporary key replaced by the server's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReconciledKey {
+    /// The object.
+    pub object: String,
+    /// The temporary key the device used.
+    pub old: Row,
+    /// The key the server assigned.
+    pub new: Row,
+}
+
+/// An acknowledgement that did not match a change awaiting acknowledgement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnmatchedAck {
+    /// The object it named.
+    pub object: String,
+    /// The replay sequence it named.
+    pub seq: i64,
+    /// Why it matched nothing.
+    pub reason: String,
 }
 
 /// A change the server rejected.
@@ -481,38 +513,88 @@ impl Device {
             let plan = self.plan(&ack.object)?;
             let object = &plan.object;
             let server_key = key_values(object, &ack.key, "acknowledgement")?;
-            let client_key = match &ack.client_key {
-                Some(k) => key_values(object, k, "acknowledgement")?,
-                None => server_key.clone(),
+            if let Some(client_key) = &ack.client_key {
+                key_values(object, client_key, "acknowledgement")?;
+            }
+            // The change is found by its replay sequence, whatever key the server names it by:
+            // a child whose parent got a server key has moved with it already.
+            let Some(pk) = self.sent_change(tx, ack, &mut report)? else {
+                continue;
             };
+            let current = key_in_order(object, &decode_key(object, &pk)?);
             if let Some(error) = &ack.error {
-                let pk = encode_key(&client_key);
-                let n = tx.execute(
+                tx.execute(
                     "UPDATE _sync_queue SET state = ?1, window = NULL, error = ?2 \
                      WHERE object = ?3 AND pk = ?4 AND seq <= ?5 AND state = ?6",
                     rusqlite::params![QUEUED, error, object.name, pk, ack.seq, SENT],
                 )?;
-                if n > 0 {
-                    self.writer(tx).refresh_status(object, &client_key, &pk)?;
-                }
+                self.writer(tx).refresh_status(object, &current, &pk)?;
                 report.failed.push(FailedChange {
                     object: object.name.clone(),
-                    key: ack.client_key.clone().unwrap_or_else(|| ack.key.clone()),
+                    key: key_row(object, &current),
                     error: error.clone(),
                 });
                 continue;
             }
-            // A record whose parent's acknowledgement already moved it needs no new key.
-            if client_key != server_key && self.rekey(tx, plan, &client_key, &server_key)? {
-                report.reconciled_keys.push((
-                    object.name.clone(),
-                    key_row(object, &client_key),
-                    key_row(object, &server_key),
-                ));
-            }
-            report.acknowledged += self.clear_acknowledged(tx, plan, &server_key, ack)?;
+            // A new key is taken when the server says which key it replaces; an
+            // acknowledgement that names a key the record no longer has changes no key.
+            let client_key = match &ack.client_key {
+                Some(k) => Some(key_in_order(object, k)),
+                None => None,
+            };
+            let replaces = client_key.as_ref() == Some(&current) && current != server_key;
+            let key_now = if replaces {
+                if self.rekey(tx, plan, &current, &server_key)? {
+                    report.reconciled_keys.push(ReconciledKey {
+                        object: object.name.clone(),
+                        old: key_row(object, &current),
+                        new: key_row(object, &server_key),
+                    });
+                }
+                server_key
+            } else {
+                current
+            };
+            report.acknowledged += self.clear_acknowledged(tx, plan, &key_now, ack)?;
         }
         Ok(report)
+    }
+
+    /// The key text of the sent change an acknowledgement names by its replay sequence; when
+    /// there is none, the acknowledgement is recorded as unmatched.
+    fn sent_change(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        ack: &Acknowledgement,
+        report: &mut AckReport,
+    ) -> Result<Option<String>> {
+        let entry: Option<(String, String)> = tx
+            .prepare_cached("SELECT object, pk FROM _sync_queue WHERE seq = ?1 AND state = ?2")?
+            .query_row(rusqlite::params![ack.seq, SENT], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let reason = match entry {
+            Some((object, pk)) if object == ack.object => return Ok(Some(pk)),
+            Some((object, _)) => format!("replay sequence {} is a change of {object}", ack.seq),
+            None => format!(
+                "no sent change has replay sequence {} (already acknowledged, rolled back \
+                 or removed from the device)",
+                ack.seq
+            ),
+        };
+        tracing::warn!(
+            object = ack.object,
+            seq = ack.seq,
+            reason,
+            "acknowledgement unmatched"
+        );
+        report.unmatched.push(UnmatchedAck {
+            object: ack.object.clone(),
+            seq: ack.seq,
+            reason,
+        });
+        Ok(None)
     }
 
     /// Clears a record's sent changes up to the acknowledged sequence; returns how many.
@@ -603,6 +685,17 @@ impl Device {
         let new_row = key_row(object, new);
         let old_pk = encode_key(old);
         let new_pk = encode_key(new);
+        // A downloaded copy of the record under its server key gives way to the device's.
+        if self.writer(tx).select(plan, new)?.is_some() {
+            if has_local_changes(tx, &object.name, &new_pk)? {
+                return Err(Error::SyncState(format!(
+                    "{}: the server key {new_pk} for the temporary key {old_pk} belongs to \
+                     another record with local changes",
+                    object.name
+                )));
+            }
+            self.writer(tx).delete_row(object, new)?;
+        }
         // The row itself.
         let sets = object
             .primary_key
@@ -741,6 +834,15 @@ fn server_row(object: &Object, row: &Row) -> Result<Row> {
         full.insert(field.name.clone(), value);
     }
     Ok(full)
+}
+
+/// The values of a key row in key order.
+fn key_in_order(object: &Object, key: &Row) -> Vec<Value> {
+    object
+        .primary_key
+        .iter()
+        .map(|k| key.get(k).cloned().unwrap_or(Value::Null))
+        .collect()
 }
 
 fn key_row(object: &Object, values: &[Value]) -> Row {

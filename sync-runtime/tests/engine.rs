@@ -5,7 +5,9 @@
 mod common;
 
 use common::{customer, dump, open, row, work_order};
-use sync_runtime::engine::{Acknowledgement, DownloadBatch, OutgoingChange, ServerChange};
+use sync_runtime::engine::{
+    Acknowledgement, DownloadBatch, OutgoingChange, ReconciledKey, ServerChange,
+};
 use sync_runtime::{ChangeKind, Device, Query, Row, Value};
 use sync_schema::Strategy;
 
@@ -23,6 +25,14 @@ fn ack(change: &OutgoingChange, server_key: Option<Row>) -> Acknowledgement {
         row: None,
         hash: Some(format!("v{}", change.seq)),
         error: None,
+    }
+}
+
+fn reconciled(old: i64, new: i64) -> ReconciledKey {
+    ReconciledKey {
+        object: "WorkOrder".into(),
+        old: key(old),
+        new: key(new),
     }
 }
 
@@ -196,10 +206,7 @@ fn a_temporary_key_and_every_foreign_key_become_the_servers_key() {
     let report =
         t.db.record_upload_accepted(window.id, "b1", &[ack(&window.changes[0], Some(key(5001)))])
             .unwrap();
-    assert_eq!(
-        report.reconciled_keys,
-        vec![("WorkOrder".to_owned(), key(wo), key(5001))]
-    );
+    assert_eq!(report.reconciled_keys, vec![reconciled(wo, 5001)]);
     assert!(t.db.get_by_pk("WorkOrder", &key(wo)).unwrap().is_none());
     let row5001 = t.db.get_by_pk("WorkOrder", &key(5001)).unwrap().unwrap();
     assert_eq!(row5001["Priority"], Value::Integer(9));
@@ -458,10 +465,97 @@ fn children_acknowledged_under_their_parents_new_key_are_cleared_once() {
     assert_eq!(report.acknowledged, 3);
     assert_eq!(
         report.reconciled_keys,
-        vec![("WorkOrder".to_owned(), key(wo), key(7001))],
+        vec![reconciled(wo, 7001)],
         "the task moved with its parent and is not reported again"
     );
     assert!(t.db.get_pending_upload().unwrap().is_empty());
     assert!(t.db.get_by_pk("Task", &task(7001)).unwrap().is_some());
     assert_eq!(statuses(&t.db, "Task"), [None]);
+}
+
+#[test]
+fn acknowledgements_are_matched_by_replay_sequence_whatever_key_they_name() {
+    let t = open(Strategy::AppliedAtOnce);
+    let wo = work_order(&t.db, "open");
+    let task = |id: i64| row([("WorkOrderId", id.into()), ("TaskNo", 1.into())]);
+    t.db.create("Task", task(wo)).unwrap();
+    t.db.update_by_pk("WorkOrder", &key(wo), row([("Priority", 2.into())]))
+        .unwrap();
+    let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    // The parent's create names the server key; the task and the update still name the
+    // temporary keys the window showed.
+    let acks: Vec<Acknowledgement> = window
+        .changes
+        .iter()
+        .map(|c| {
+            let server =
+                (c.change == ChangeKind::Create && c.object == "WorkOrder").then(|| key(8001));
+            ack(c, server)
+        })
+        .collect();
+    let report = t.db.record_upload_accepted(window.id, "b1", &acks).unwrap();
+    assert_eq!(report.acknowledged, 3, "{report:?}");
+    assert!(report.unmatched.is_empty(), "{report:?}");
+    assert_eq!(report.reconciled_keys, vec![reconciled(wo, 8001)]);
+    assert!(t.db.get_pending_upload().unwrap().is_empty());
+    assert!(t.db.get_by_pk("Task", &task(8001)).unwrap().is_some());
+}
+
+#[test]
+fn acknowledgements_that_match_nothing_are_reported() {
+    let t = open(Strategy::AppliedAtOnce);
+    let id = work_order(&t.db, "open");
+    let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    let mut stray = ack(&window.changes[0], None);
+    stray.seq = 999;
+    let mut wrong_object = ack(&window.changes[0], None);
+    wrong_object.object = "Customer".into();
+    wrong_object.key = row([("Id", "C1".into())]);
+    let report =
+        t.db.record_upload_accepted(window.id, "b1", &[stray, wrong_object])
+            .unwrap();
+    assert_eq!(report.acknowledged, 0);
+    let reasons: Vec<&str> = report.unmatched.iter().map(|u| u.reason.as_str()).collect();
+    assert!(
+        reasons[0].contains("no sent change has replay sequence 999"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("is a change of WorkOrder"),
+        "{reasons:?}"
+    );
+    // The unacknowledged create goes out again.
+    let again = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    assert_eq!(again.changes[0].key, key(id));
+}
+
+#[test]
+fn a_downloaded_copy_under_the_server_key_gives_way_to_the_acknowledged_record() {
+    let t = open(Strategy::PersistedFirst);
+    let wo = work_order(&t.db, "mine");
+    let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    t.db.record_upload_accepted(window.id, "b1", &[]).unwrap();
+    // The server merged the record as 9001 and a download brings the row before the ack.
+    let batch = DownloadBatch {
+        scope: "Field".into(),
+        changes: vec![ServerChange::Upsert {
+            object: "WorkOrder".into(),
+            row: row([("Id", 9001.into()), ("Status", "mine".into())]),
+            hash: Some("s1".into()),
+        }],
+        acknowledgements: vec![],
+        token: "d1".into(),
+    };
+    t.db.apply_download_batch(&batch).unwrap();
+    let acked = DownloadBatch {
+        scope: "Field".into(),
+        changes: vec![],
+        acknowledgements: vec![ack(&window.changes[0], Some(key(9001)))],
+        token: "d2".into(),
+    };
+    let report = t.db.apply_download_batch(&acked).unwrap();
+    assert_eq!(report.acks.acknowledged, 1);
+    assert_eq!(t.db.count("WorkOrder", Query::all()).unwrap(), 1);
+    assert!(t.db.get_by_pk("WorkOrder", &key(wo)).unwrap().is_none());
+    assert!(t.db.get_pending_acknowledgement().unwrap().is_empty());
 }
