@@ -54,6 +54,17 @@ pub enum Error {
         /// The key, as `column = value` pairs.
         key: String,
     },
+    /// 7009: a record has no local changes that a rollback could undo.
+    #[error(
+        "{object}: record {key} has no local changes to roll back \
+         (changes already sent wait for the server's answer)"
+    )]
+    NothingToRollBack {
+        /// The object.
+        object: String,
+        /// The key, as `column = value` pairs.
+        key: String,
+    },
     /// 7014: a parent row is missing, or children block a delete.
     #[error("{object}: referential integrity: {detail}")]
     ReferentialIntegrity {
@@ -160,7 +171,7 @@ impl Error {
             Error::MandatoryMissing { .. } => 7002,
             Error::KeyMissing { .. } => 7003,
             Error::Schema(_) => 7004,
-            Error::NoSuchKey { .. } => 7009,
+            Error::NoSuchKey { .. } | Error::NothingToRollBack { .. } => 7009,
             Error::ReferentialIntegrity { .. } => 7014,
             Error::StringTooLong { .. } => 7015,
             Error::DuplicateKey { .. } => 7016,

@@ -559,3 +559,51 @@ fn a_downloaded_copy_under_the_server_key_gives_way_to_the_acknowledged_record()
     assert!(t.db.get_by_pk("WorkOrder", &key(wo)).unwrap().is_none());
     assert!(t.db.get_pending_acknowledgement().unwrap().is_empty());
 }
+
+#[test]
+fn rollback_leaves_changes_that_have_left_the_device() {
+    for strategy in [Strategy::AppliedAtOnce, Strategy::PersistedFirst] {
+        let t = open(strategy);
+        let id = work_order(&t.db, "sent");
+        let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+        if strategy == Strategy::PersistedFirst {
+            t.db.record_upload_accepted(window.id, "b1", &[]).unwrap();
+        }
+        // Nothing but the in-flight create: nothing to roll back.
+        assert_eq!(t.db.rollback_pending_local_changes().unwrap(), 0);
+        let err = t.db.rollback_by_pk("WorkOrder", &key(id)).unwrap_err();
+        assert_eq!(err.code(), 7009);
+        assert!(
+            err.to_string().contains("no local changes to roll back"),
+            "{err}"
+        );
+
+        // A later change is undone; the record stays as its sent create left it.
+        t.db.update_by_pk("WorkOrder", &key(id), row([("Status", "later".into())]))
+            .unwrap();
+        assert_eq!(t.db.rollback_by_pk("WorkOrder", &key(id)).unwrap(), 1);
+        let got = t.db.get_by_pk("WorkOrder", &key(id)).unwrap().unwrap();
+        assert_eq!(got["Status"], Value::Text("sent".into()), "{strategy:?}");
+        // Only the create remains: in its window (pending upload) or sent (pending ack).
+        let pending = t.db.get_pending_upload().unwrap().len();
+        let waiting = t.db.get_pending_acknowledgement().unwrap().len();
+        assert_eq!(pending + waiting, 1, "{strategy:?}");
+
+        // The server's answer still lands.
+        let acks = [ack(&window.changes[0], Some(key(4242)))];
+        let report = if strategy == Strategy::PersistedFirst {
+            let batch = DownloadBatch {
+                scope: "Field".into(),
+                changes: vec![],
+                acknowledgements: acks.to_vec(),
+                token: "d1".into(),
+            };
+            t.db.apply_download_batch(&batch).unwrap().acks
+        } else {
+            t.db.record_upload_accepted(window.id, "b1", &acks).unwrap()
+        };
+        assert_eq!(report.acknowledged, 1, "{strategy:?}: {report:?}");
+        assert!(t.db.get_by_pk("WorkOrder", &key(4242)).unwrap().is_some());
+        assert!(t.db.get_pending_acknowledgement().unwrap().is_empty());
+    }
+}

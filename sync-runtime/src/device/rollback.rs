@@ -4,9 +4,16 @@
 //! updated or deleted locally gets its image back, byte for byte, with its server hash. Then
 //! its queue entries and image are dropped. Each object's images drive its own rollback, so a
 //! cascaded delete is undone by rolling back the parent's and the children's objects.
+//!
+//! Changes that have left the device (in an upload window, or sent and awaiting their
+//! acknowledgement) are not rolled back: the server decides on them. A record with such
+//! changes goes back to the state its last sent change left it in, and only its later
+//! changes are dropped.
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
+use sync_schema::Object;
 
+use super::ddl::QUEUED;
 use super::write::Writer;
 use super::{decode_image, decode_key, key_values, ChangeKind, Device, ObjectPlan};
 use crate::value::{Row, Value};
@@ -32,7 +39,8 @@ impl Device {
         self.transaction(|tx| rollback_where(&self.writer(tx), plan, None))
     }
 
-    /// Undoes the local changes of one record. Fails with 7009 when it has none.
+    /// Undoes the local changes of one record. Fails with 7009 when it has none that can be
+    /// undone.
     pub fn rollback_by_pk(&self, object: &str, key: &Row) -> Result<u64> {
         let plan = self.plan(object)?;
         let values = key_values(&plan.object, key, "rollback")?;
@@ -40,7 +48,7 @@ impl Device {
         self.transaction(|tx| {
             let count = rollback_where(&self.writer(tx), plan, Some(&pk))?;
             if count == 0 {
-                return Err(Error::NoSuchKey {
+                return Err(Error::NothingToRollBack {
                     object: plan.object.name.clone(),
                     key: super::validate::show_key(&plan.object, &values),
                 });
@@ -54,9 +62,16 @@ impl Device {
 fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> Result<u64> {
     let originals = originals(writer.tx, &plan.object.name, pk)?;
     let object = &plan.object;
+    let mut restored = 0;
     for (pk, code, image, hash) in &originals {
         let key = decode_key(object, pk)?;
         let values: Vec<Value> = object.primary_key.iter().map(|k| key[k].clone()).collect();
+        if let Some(sent) = last_sent_change(writer.tx, &object.name, pk)? {
+            if rollback_to_sent(writer, object, pk, &values, sent)? {
+                restored += 1;
+            }
+            continue;
+        }
         let change = ChangeKind::from_code(*code)
             .ok_or_else(|| Error::Corrupt(format!("original change code {code}")))?;
         match (change, image) {
@@ -73,8 +88,51 @@ fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> R
             }
         }
         writer.forget(object, pk)?;
+        restored += 1;
     }
-    Ok(originals.len() as u64)
+    Ok(restored)
+}
+
+/// The latest change of a record that has left the device: (change code, image, hash).
+type SentChange = (i64, String, Option<String>);
+
+fn last_sent_change(tx: &Transaction<'_>, object: &str, pk: &str) -> Result<Option<SentChange>> {
+    let sent = tx
+        .prepare_cached(
+            "SELECT change, image, hash FROM _sync_queue WHERE object = ?1 AND pk = ?2 \
+             AND state <> ?3 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row(rusqlite::params![object, pk, QUEUED], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    Ok(sent)
+}
+
+/// Drops the changes of a record that have not left the device and restores the row as its
+/// last sent change left it; whether there was anything to drop.
+fn rollback_to_sent(
+    writer: &Writer<'_>,
+    object: &Object,
+    pk: &str,
+    key: &[Value],
+    (code, image, hash): SentChange,
+) -> Result<bool> {
+    let dropped = writer
+        .tx
+        .prepare_cached("DELETE FROM _sync_queue WHERE object = ?1 AND pk = ?2 AND state = ?3")?
+        .execute(rusqlite::params![object.name, pk, QUEUED])?;
+    if dropped == 0 {
+        return Ok(false);
+    }
+    if ChangeKind::from_code(code) == Some(ChangeKind::Delete) {
+        writer.delete_row(object, key)?;
+    } else {
+        let row = decode_image(object, &image)?;
+        writer.insert_row(object, &row, None, hash.as_deref(), true)?;
+        writer.refresh_status(object, key, pk)?;
+    }
+    Ok(true)
 }
 
 type Original = (String, i64, Option<String>, Option<String>);
