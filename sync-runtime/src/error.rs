@@ -65,6 +65,19 @@ pub enum Error {
         /// The key, as `column = value` pairs.
         key: String,
     },
+    /// 7012: a change for upload points at a parent created with upload deferred.
+    #[error(
+        "{object}: its parent {parent} {key} was created with upload deferred; \
+         mark the parent for upload first"
+    )]
+    DeferredParent {
+        /// The object written.
+        object: String,
+        /// The parent object.
+        parent: String,
+        /// The parent's key, as `column = value` pairs.
+        key: String,
+    },
     /// 7014: a parent row is missing, or children block a delete.
     #[error("{object}: referential integrity: {detail}")]
     ReferentialIntegrity {
@@ -172,6 +185,7 @@ impl Error {
             Error::KeyMissing { .. } => 7003,
             Error::Schema(_) => 7004,
             Error::NoSuchKey { .. } | Error::NothingToRollBack { .. } => 7009,
+            Error::DeferredParent { .. } => 7012,
             Error::ReferentialIntegrity { .. } => 7014,
             Error::StringTooLong { .. } => 7015,
             Error::DuplicateKey { .. } => 7016,

@@ -798,3 +798,44 @@ fn related_rows_in_both_directions() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn a_change_for_upload_cannot_point_at_a_deferred_parent() {
+    let t = open(Strategy::AppliedAtOnce);
+    let later = t.db.deferred();
+    let parent = later
+        .create("WorkOrder", row([("Status", "draft".into())]))
+        .unwrap();
+    let wo = parent["Id"].clone();
+    let task = row([("WorkOrderId", wo.clone()), ("TaskNo", 1.into())]);
+    let before = dump(&t.db);
+    let err = t.db.create("Task", task.clone()).unwrap_err();
+    assert_eq!(err.code(), 7012);
+    assert!(
+        err.to_string().contains("mark the parent for upload first"),
+        "{err}"
+    );
+    assert_eq!(dump(&t.db), before);
+
+    // Deferred children are fine, and marking them first is refused the same way.
+    later.create("Task", task.clone()).unwrap();
+    assert_eq!(
+        t.db.mark_for_upload_by_pk("Task", &task)
+            .unwrap_err()
+            .code(),
+        7012
+    );
+    t.db.mark_for_upload_by_pk("WorkOrder", &parent).unwrap();
+    t.db.mark_for_upload_by_pk("Task", &task).unwrap();
+    let objects: Vec<String> =
+        t.db.get_pending_upload()
+            .unwrap()
+            .into_iter()
+            .map(|c| c.object)
+            .collect();
+    assert_eq!(
+        objects,
+        ["WorkOrder", "Task"],
+        "the parent goes first in replay order"
+    );
+}

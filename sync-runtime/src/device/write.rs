@@ -189,7 +189,7 @@ impl Writer<'_> {
             full.insert(field.name.clone(), value);
         }
         let key: Vec<Value> = object.primary_key.iter().map(|k| full[k].clone()).collect();
-        self.check_parents(plan, &full, None)?;
+        self.check_parents(plan, &full, None, !self.deferred)?;
         let pk = encode_key(&key);
         let status = if self.deferred {
             STATUS_DEFERRED
@@ -262,7 +262,7 @@ impl Writer<'_> {
             next.insert(name.clone(), value.clone());
             changed.insert(name.clone(), value);
         }
-        self.check_parents(plan, &next, Some(&changed))?;
+        self.check_parents(plan, &next, Some(&changed), !self.deferred)?;
         self.save_original(
             plan,
             &pk,
@@ -347,6 +347,9 @@ impl Writer<'_> {
     /// Marks the deferred changes of one record for upload; whether there were any.
     fn mark(&self, plan: &ObjectPlan, key: &[Value]) -> Result<bool> {
         let pk = encode_key(key);
+        if let Some((row, _)) = self.select(plan, key)? {
+            self.check_parents(plan, &row, None, true)?;
+        }
         let marked = self.tx.execute(
             "UPDATE _sync_queue SET change = change - 90 \
              WHERE object = ?1 AND pk = ?2 AND change >= 90",
@@ -362,9 +365,16 @@ impl Writer<'_> {
         Ok(marked > 0)
     }
 
-    /// Checks that every parent that the row points at exists (7014). With `changed`, only
-    /// links whose columns changed are checked.
-    fn check_parents(&self, plan: &ObjectPlan, row: &Row, changed: Option<&Row>) -> Result<()> {
+    /// Checks that every parent that the row points at exists (7014) and, for a change that
+    /// will be uploaded, that none was created with upload deferred (7012): the server would
+    /// not know it. With `changed`, only links whose columns changed are checked.
+    fn check_parents(
+        &self,
+        plan: &ObjectPlan,
+        row: &Row,
+        changed: Option<&Row>,
+        for_upload: bool,
+    ) -> Result<()> {
         for link in &plan.parents {
             if let Some(changed) = changed {
                 if !link.child_columns.iter().any(|c| changed.contains_key(c)) {
@@ -376,10 +386,17 @@ impl Writer<'_> {
                 continue;
             }
             let parent = &self.db.plan(&link.parent)?.object;
-            if self
-                .keys_where(parent, &link.parent_columns, &values)?
-                .is_empty()
-            {
+            let parents = self.keys_where(parent, &link.parent_columns, &values)?;
+            if let Some(parent_key) = parents.first().filter(|_| for_upload) {
+                if self.has_deferred_create(parent, &encode_key(parent_key))? {
+                    return Err(Error::DeferredParent {
+                        object: plan.object.name.clone(),
+                        parent: parent.name.clone(),
+                        key: show_key(parent, parent_key),
+                    });
+                }
+            }
+            if parents.is_empty() {
                 let pairs = link
                     .child_columns
                     .iter()
