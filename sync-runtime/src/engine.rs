@@ -831,6 +831,13 @@ fn server_row(object: &Object, row: &Row) -> Result<Row> {
                 problem: "is not specified",
             });
         }
+        if value.is_null() && crate::device::mandatory(object, field) {
+            return Err(Error::MandatoryMissing {
+                object: object.name.clone(),
+                field: field.name.clone(),
+                problem: "is missing or NULL in a row from the server",
+            });
+        }
         full.insert(field.name.clone(), value);
     }
     Ok(full)

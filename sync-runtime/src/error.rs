@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// 7001: a value of the wrong type for its field.
-    #[error("{object}.{field}: expected a {expected} value, got {kind} {value}")]
+    #[error("{object}.{field}: expected a {expected} value, got {}", got(.kind, .value))]
     WrongType {
         /// The object.
         object: String,
@@ -171,7 +171,8 @@ pub enum Error {
     /// 7777: a call before `init`.
     #[error("the device database is not initialised: call init first")]
     NotInitialized,
-    /// An acknowledgement or batch that does not fit the device's state.
+    /// 7020: an upload answer that does not fit the device's state (an unknown window, a
+    /// server key that clashes with another record).
     #[error("sync state: {0}")]
     SyncState(String),
 }
@@ -195,7 +196,17 @@ impl Error {
             Error::Corrupt(_) => 7026,
             Error::DeferredUpdate { .. } => 7028,
             Error::UnknownScope { .. } => 7030,
-            Error::NotInitialized | Error::SyncState(_) => 7777,
+            Error::SyncState(_) => 7020,
+            Error::NotInitialized => 7777,
         }
+    }
+}
+
+/// How a wrong value reads in a message: `NULL`, or its kind and value.
+fn got(kind: &str, value: &str) -> String {
+    if kind == "null" {
+        "NULL".to_owned()
+    } else {
+        format!("{kind} {value}")
     }
 }

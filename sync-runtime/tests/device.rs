@@ -839,3 +839,25 @@ fn a_change_for_upload_cannot_point_at_a_deferred_parent() {
         "the parent goes first in replay order"
     );
 }
+
+#[test]
+fn a_new_mandatory_field_is_refused_when_rows_exist() {
+    use sync_schema::{Field, FieldType};
+    let t = open(Strategy::AppliedAtOnce);
+    work_order(&t.db, "open");
+    let path = t.db.path().to_path_buf();
+    drop(t.db);
+    let mut schema = common::field_service(Strategy::AppliedAtOnce);
+    let wo = schema.scopes[0]
+        .objects
+        .iter_mut()
+        .find(|o| o.name == "WorkOrder")
+        .unwrap();
+    wo.fields
+        .push(Field::new("Inspector", FieldType::String { max_length: None }).nullable(false));
+    let db = Device::open(&path, schema).unwrap();
+    let err = db.init().unwrap_err();
+    assert_eq!(err.code(), 7004);
+    assert!(err.to_string().contains("WorkOrder.Inspector"), "{err}");
+    assert!(err.to_string().contains("declare it nullable"), "{err}");
+}

@@ -399,6 +399,12 @@ fn a_batch_and_its_token_commit_together_or_not_at_all() {
             object: "Ghost".into(),
             key: row([("Id", "1".into())]),
         },
+        // A row without a mandatory field.
+        ServerChange::Upsert {
+            object: "Customer".into(),
+            row: row([("Id", "Z".into())]),
+            hash: None,
+        },
         // A string longer than the field allows.
         ServerChange::Upsert {
             object: "Customer".into(),

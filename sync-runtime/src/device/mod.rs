@@ -58,7 +58,7 @@ use crate::{Error, Result};
 
 pub(crate) use codec::{decode_image, decode_key, encode_image, encode_key, from_sql, to_sql};
 pub(crate) use ddl::{IN_WINDOW, QUEUED, SENT};
-pub(crate) use validate::{check_known, check_value, key_values};
+pub(crate) use validate::{check_known, check_value, key_values, mandatory};
 pub(crate) use write::equalities;
 
 /// Options of a device database.
