@@ -51,6 +51,9 @@ pub(crate) fn stub(model: &Model) -> TokenStream {
             fn key(&self) -> Self::Key {
                 ::core::unreachable!()
             }
+            fn set_key(&mut self, _: Self::Key) {
+                ::core::unreachable!()
+            }
         }
         #inherent
     }
@@ -79,6 +82,7 @@ fn trait_impl(model: &Model) -> TokenStream {
     let to_row = to_row(model);
     let from_row = from_row(model);
     let key = key(model);
+    let set_key = set_key(model);
     quote! {
         #[automatically_derived]
         impl #rt::SyncObject for #ident {
@@ -100,6 +104,10 @@ fn trait_impl(model: &Model) -> TokenStream {
 
             fn key(&self) -> <Self as #rt::SyncObject>::Key {
                 #key
+            }
+
+            fn set_key(&mut self, key: <Self as #rt::SyncObject>::Key) {
+                #set_key
             }
         }
     }
@@ -237,6 +245,23 @@ fn key(model: &Model) -> TokenStream {
     match clones.as_slice() {
         [single] => single.clone(),
         many => quote!((#(#many,)*)),
+    }
+}
+
+/// The body of `set_key`.
+fn set_key(model: &Model) -> TokenStream {
+    let fields: Vec<_> = model.key_columns().map(|c| &c.field).collect();
+    match fields.as_slice() {
+        [single] => quote!(self.#single = key;),
+        many => {
+            let parts: Vec<_> = (0..many.len())
+                .map(|i| quote::format_ident!("__key_{}", i))
+                .collect();
+            quote! {
+                let (#(#parts,)*) = key;
+                #(self.#many = #parts;)*
+            }
+        }
     }
 }
 

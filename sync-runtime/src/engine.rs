@@ -1,5 +1,6 @@
 //! The local half of syncing, with no I/O: plain functions over the device database that a
-//! sync session calls between network round trips (spec §1.6, §1.8, §3.5, §5.2).
+//! sync session calls between network round trips. They are methods of [`Device`]; this
+//! module holds the types they take and return.
 //!
 //! 1. [`Device::take_upload_window`] takes the next window of queued changes of a scope and
 //!    persists it; until its upload is accepted, taking a window again returns the same one,

@@ -5,7 +5,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in the device database.
 ///
-/// Every variant carries the legacy numeric code of spec §2.6 ([`Error::code`]) and names the
+/// Every variant carries the numeric code of the legacy Foundry Sync client ([`Error::code`]) and names the
 /// object, field, value or key involved.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -178,7 +178,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The legacy numeric code of spec §2.6.
+    /// The numeric code the legacy Foundry Sync client uses for this kind of error.
     pub fn code(&self) -> u32 {
         match self {
             Error::WrongType { .. } => 7001,

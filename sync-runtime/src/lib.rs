@@ -37,8 +37,9 @@
 //! let db = Device::open(dir.path().join("device.db"), schema)?;
 //! db.init()?;
 //!
-//! let order = WorkOrder { id: 0, status: "open".into(), priority: Some(3) };
-//! let id = order.create(&db)?; // a temporary key: -2
+//! let mut order = WorkOrder { id: 0, status: "open".into(), priority: Some(3) };
+//! let id = order.create(&db)?; // a temporary key, -2, also written into `order.id`
+//! assert_eq!(order.id, id);
 //! WorkOrder::update_by_pk(&db, &id, Changes::new().set(WorkOrder::STATUS, "assigned"))?;
 //! // A raw where clause names columns as the schema does; a typed filter by constant.
 //! assert_eq!(WorkOrder::count(&db, "Status = 'assigned' and Priority > 2")?, 1);

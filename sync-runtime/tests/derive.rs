@@ -397,13 +397,13 @@ fn one_to_many_accessors_return_and_count_the_children() {
 #[test]
 fn many_to_one_accessors_return_the_parent() {
     let (_dir, db) = try_device().unwrap();
-    let ada = customer("C1", "Ada");
+    let mut ada = customer("C1", "Ada");
     ada.create(&db).unwrap();
     let id = order("Paint", Some("C1")).create(&db).unwrap();
     let paint = WorkOrder::get_all_details_by_pk(&db, &id).unwrap().unwrap();
     assert_eq!(paint.customer(&db).unwrap(), Some(ada));
 
-    let step = task(id, 1, "Sand");
+    let mut step = task(id, 1, "Sand");
     step.create(&db).unwrap();
     assert_eq!(step.work_order(&db).unwrap(), Some(paint));
 
@@ -427,7 +427,7 @@ fn one_to_one_accessor_joins_on_every_pair() {
     let sand = task(id, 1, "Sand");
     let prime = task(id, 2, "Prime");
     Task::create_all(&db, &[sand.clone(), prime.clone()]).unwrap();
-    let note = TaskNote {
+    let mut note = TaskNote {
         note_id: "N1".to_owned(),
         order_id: id,
         line: 2,

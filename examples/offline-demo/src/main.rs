@@ -2,8 +2,8 @@
 //! change queued for upload, a deferred draft, a cascading delete, a rollback, and the local
 //! half of a sync with a hand-made acknowledgement standing in for the server.
 //!
-//! Run with `cargo run -p offline-demo [-- PATH]`; the database goes to PATH, or to a
-//! temporary directory.
+//! Run with `cargo run -p offline-demo [-- PATH]`; the database goes to PATH (emptied first),
+//! or to a temporary directory.
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
@@ -68,10 +68,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         .build()?;
     let db = Device::open(&path, schema)?;
     db.init()?;
+    // A demo starts from an empty database, also when it is given one it wrote before.
+    db.reset()?;
     println!("device database: {}", path.display());
 
     // Work offline: every write is queued for upload.
-    let acme = Customer {
+    let mut acme = Customer {
         id: "C-100".into(),
         name: "Acme Pumps".into(),
     };
@@ -83,7 +85,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         order_date: Some("2026-12-03".into()),
         customer_id: Some(acme.id.clone()),
     };
-    order.id = order.create(&db)?;
+    order.create(&db)?;
     println!(
         "created work order {} (a temporary key until the server assigns one)",
         order.id
@@ -117,7 +119,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // A draft saved with upload deferred, then marked for upload.
     let drafts = db.deferred();
-    let draft = WorkOrder {
+    let mut draft = WorkOrder {
         id: 0,
         status: "draft".into(),
         priority: None,
@@ -151,7 +153,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         report
             .reconciled_keys
             .iter()
-            .map(|(object, old, new)| format!("{object} {} -> {}", show(old), show(new)))
+            .map(|k| format!("{} {} -> {}", k.object, show(&k.old), show(&k.new)))
             .collect::<Vec<_>>()
     );
     for order in WorkOrder::get_all(&db, &[WorkOrder::ID.asc()], None, None)? {

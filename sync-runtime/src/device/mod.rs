@@ -17,7 +17,7 @@
 //! | `_sync_original` | the pre-change image of every record with local changes: what the record was before its first change since it was last in step with the server |
 //! | `_sync_window` | the upload window in flight per scope, frozen so that a resend is identical |
 //!
-//! # Predicates of spec §1.9, restated over the queue
+//! # Pending upload, pending acknowledgement, deferred
 //!
 //! - a change is **pending upload** when it is not deferred and not yet sent (queued, or in a
 //!   window whose upload has not been accepted);
@@ -157,7 +157,7 @@ pub struct QueuedChange {
 /// A handle on a device database. Cheap to clone; clones share the connection.
 ///
 /// Writes through a handle are queued for upload; a handle from [`Device::deferred`] queues
-/// them with upload deferred (the seed's `markForUpload = false`).
+/// them with upload deferred (the legacy `markForUpload = false`).
 ///
 /// ```
 /// use sync_runtime::{Device, Row, Value};

@@ -37,7 +37,7 @@ impl Device {
         self.find(object, query)
     }
 
-    /// The record with this key, if any (the seed's `getAllDetailsByPK`).
+    /// The record with this key, if any (the legacy `getAllDetailsByPK`).
     pub fn get_by_pk(&self, object: &str, key: &Row) -> Result<Option<Row>> {
         let plan = self.plan(object)?;
         let key = key_values(&plan.object, key, "get_all_details_by_pk")?;
@@ -158,7 +158,7 @@ impl Device {
         })
     }
 
-    /// Records of an object with changes pending upload (spec §1.9), one per record.
+    /// Records of an object with changes pending upload (see [`Device`] for the rules), one per record.
     pub fn get_pending_upload_records(&self, object: &str) -> Result<Vec<PendingRecord<Row>>> {
         self.pending_records(object, Pending::Upload)
     }

@@ -1,4 +1,4 @@
-//! Rollback of local changes (spec §5.1): every record goes back to its pre-change image.
+//! Rollback of local changes: every record goes back to its pre-change image.
 //!
 //! For each record with a pre-change image: a record created locally is deleted; a record
 //! updated or deleted locally gets its image back, byte for byte, with its server hash. Then

@@ -1,4 +1,4 @@
-//! Validation of values written through the ORM (spec §2.5): types (7001), mandatory fields
+//! Validation of values written through the ORM: types (7001), mandatory fields
 //! (7002), keys (7003), string lengths (7015), and NaN or infinities (7018).
 
 use sync_schema::{Field, FieldType, Object};
@@ -8,7 +8,7 @@ use crate::{Error, Result};
 
 /// Checks one value for a field and returns it in its stored form.
 ///
-/// An empty string for a number or boolean field is NULL (spec §2.5); an integer is accepted
+/// An empty string for a number or boolean field is NULL, as in the legacy client; an integer is accepted
 /// for a double field; 0 and 1 for a boolean field.
 pub(crate) fn check_value(object: &Object, field: &Field, value: Value) -> Result<Value> {
     let wrong = |value: &Value| Error::WrongType {
