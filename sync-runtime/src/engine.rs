@@ -262,6 +262,11 @@ impl Device {
         batch_size: usize,
     ) -> Result<Option<UploadWindow>> {
         self.check_scope(scope)?;
+        if batch_size == 0 {
+            return Err(Error::SyncState(
+                "the upload batch size must be at least 1".to_owned(),
+            ));
+        }
         self.transaction(|tx| {
             let existing: Option<(i64, String)> = tx
                 .query_row(
@@ -273,12 +278,16 @@ impl Device {
             if let Some((id, payload)) = existing {
                 return self.window_from_stored(id, scope, &payload).map(Some);
             }
-            let (sequence_number, upload_token): (i64, String) = tx.query_row(
-                "SELECT upload_sequence, upload_token FROM _sync_scope WHERE scope = ?1",
-                [scope],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let limit = i64::try_from(batch_size.max(1)).unwrap_or(i64::MAX);
+            let state: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT upload_sequence, upload_token FROM _sync_scope WHERE scope = ?1",
+                    [scope],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (sequence_number, upload_token) =
+                state.ok_or_else(|| Error::Corrupt(format!("no state for scope {scope}")))?;
+            let limit = i64::try_from(batch_size).unwrap_or(i64::MAX);
             let mut stmt = tx.prepare_cached(
                 "SELECT seq, object, change, pk, image, hash FROM _sync_queue \
                  WHERE scope = ?1 AND state = ?2 AND change < 90 ORDER BY seq LIMIT ?3",
@@ -394,7 +403,7 @@ impl Device {
                 "UPDATE _sync_queue SET state = ?1 WHERE window = ?2",
                 rusqlite::params![SENT, window_id],
             )?;
-            let report = self.apply_acks(tx, acknowledgements)?;
+            let report = self.apply_acks(tx, &scope, acknowledgements)?;
             let strategy = self.schema().scope(&scope).map(|s| s.strategy);
             if strategy == Some(Strategy::AppliedAtOnce) {
                 tx.execute(
@@ -444,14 +453,14 @@ impl Device {
         self.check_scope(&batch.scope)?;
         self.transaction(|tx| {
             let mut report = DownloadReport {
-                acks: self.apply_acks(tx, &batch.acknowledgements)?,
+                acks: self.apply_acks(tx, &batch.scope, &batch.acknowledgements)?,
                 ..DownloadReport::default()
             };
             let writer = self.writer(tx);
             for change in &batch.changes {
                 match change {
                     ServerChange::Upsert { object, row, hash } => {
-                        let plan = self.plan(object)?;
+                        let plan = self.plan_in(&batch.scope, object)?;
                         let full = server_row(&plan.object, row)?;
                         let key: Vec<Value> = plan
                             .object
@@ -467,14 +476,13 @@ impl Device {
                         report.upserted += 1;
                     }
                     ServerChange::Delete { object, key } => {
-                        let plan = self.plan(object)?;
+                        let plan = self.plan_in(&batch.scope, object)?;
                         let key = key_values(&plan.object, key, "download delete")?;
                         if has_local_changes(tx, &plan.object.name, &encode_key(&key))? {
                             report.skipped_pending += 1;
                             continue;
                         }
-                        writer.delete_row(&plan.object, &key)?;
-                        report.deleted += 1;
+                        report.deleted += writer.delete_row(&plan.object, &key)? as u64;
                     }
                 }
             }
@@ -494,6 +502,19 @@ impl Device {
         })
     }
 
+    /// The plan of an object that must belong to `scope`: an upload answer or a download of
+    /// one scope cannot touch another's records.
+    fn plan_in(&self, scope: &str, object: &str) -> Result<&ObjectPlan> {
+        let plan = self.plan(object)?;
+        if plan.scope != scope {
+            return Err(Error::SyncState(format!(
+                "object {object} belongs to scope {}, not to scope {scope}",
+                plan.scope
+            )));
+        }
+        Ok(plan)
+    }
+
     fn check_scope(&self, scope: &str) -> Result<()> {
         match self.schema().scope(scope) {
             Some(_) => Ok(()),
@@ -507,15 +528,19 @@ impl Device {
     fn apply_acks(
         &self,
         tx: &rusqlite::Transaction<'_>,
+        scope: &str,
         acks: &[Acknowledgement],
     ) -> Result<AckReport> {
         let mut report = AckReport::default();
         for ack in acks {
-            let plan = self.plan(&ack.object)?;
+            let plan = self.plan_in(scope, &ack.object)?;
             let object = &plan.object;
             let server_key = key_values(object, &ack.key, "acknowledgement")?;
             if let Some(client_key) = &ack.client_key {
                 key_values(object, client_key, "acknowledgement")?;
+            }
+            if let Some(row) = &ack.row {
+                server_row(object, row)?;
             }
             // The change is found by its replay sequence, whatever key the server names it by:
             // a child whose parent got a server key has moved with it already.
@@ -539,10 +564,7 @@ impl Device {
             }
             // A new key is taken when the server says which key it replaces; an
             // acknowledgement that names a key the record no longer has changes no key.
-            let client_key = match &ack.client_key {
-                Some(k) => Some(key_in_order(object, k)),
-                None => None,
-            };
+            let client_key = ack.client_key.as_ref().map(|k| key_in_order(object, k));
             let replaces = client_key.as_ref() == Some(&current) && current != server_key;
             let key_now = if replaces {
                 if self.rekey(tx, plan, &current, &server_key)? {

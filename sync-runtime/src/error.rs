@@ -109,13 +109,13 @@ pub enum Error {
         key: String,
     },
     /// 7017: an object name that is not in the schema.
-    #[error("no object `{object}` in the schema")]
+    #[error("no object `{}` in the schema", short(.object))]
     UnknownObject {
         /// The name given.
         object: String,
     },
     /// 7017: a field name that is not in the object.
-    #[error("{object} has no field `{field}`")]
+    #[error("{object} has no field `{}`", short(.field))]
     UnknownField {
         /// The object.
         object: String,
@@ -133,7 +133,7 @@ pub enum Error {
         value: f64,
     },
     /// 7019: a where clause or filter that is not allowed.
-    #[error("invalid filter for {object}: {reason} (in `{clause}`)")]
+    #[error("invalid filter for {object}: {reason} (in `{}`)", short(.clause))]
     InvalidFilter {
         /// The object queried.
         object: String,
@@ -141,6 +141,12 @@ pub enum Error {
         clause: String,
         /// What is wrong.
         reason: String,
+    },
+    /// 7027: an update with no values to change.
+    #[error("{object}: an update needs at least one field to change")]
+    NoChanges {
+        /// The object.
+        object: String,
     },
     /// 7028: a record created with upload deferred was updated for upload.
     #[error(
@@ -171,6 +177,13 @@ pub enum Error {
     /// 7777: a call before `init`.
     #[error("the device database is not initialised: call init first")]
     NotInitialized,
+    /// 7777: the database was initialised with another schema than the one it was opened
+    /// with.
+    #[error(
+        "the device database was initialised with another schema: call init to bring it up \
+         to date"
+    )]
+    SchemaChanged,
     /// 7020: an upload answer that does not fit the device's state (an unknown window, a
     /// server key that clashes with another record).
     #[error("sync state: {0}")]
@@ -194,10 +207,11 @@ impl Error {
             Error::NonFinite { .. } => 7018,
             Error::InvalidFilter { .. } | Error::Sqlite(_) => 7019,
             Error::Corrupt(_) => 7026,
+            Error::NoChanges { .. } => 7027,
             Error::DeferredUpdate { .. } => 7028,
             Error::UnknownScope { .. } => 7030,
             Error::SyncState(_) => 7020,
-            Error::NotInitialized => 7777,
+            Error::NotInitialized | Error::SchemaChanged => 7777,
         }
     }
 }
@@ -208,5 +222,17 @@ fn got(kind: &str, value: &str) -> String {
         "NULL".to_owned()
     } else {
         format!("{kind} {value}")
+    }
+}
+
+/// Caller-supplied text as a message shows it: at most 100 characters, then how long it was.
+fn short(text: &str) -> String {
+    const MAX: usize = 100;
+    let count = text.chars().count();
+    if count <= MAX {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}... ({count} characters)")
     }
 }

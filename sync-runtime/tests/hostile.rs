@@ -1874,7 +1874,11 @@ fn acknowledgement_rows_are_checked() {
         ("no key", row([("Status", "x".into())]), 7003),
         (
             "a NaN",
-            row([("Id", 41.into()), ("Cost", Value::Real(f64::NAN))]),
+            row([
+                ("Id", 41.into()),
+                ("Status", "x".into()),
+                ("Cost", Value::Real(f64::NAN)),
+            ]),
             7018,
         ),
     ];

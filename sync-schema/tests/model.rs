@@ -84,7 +84,7 @@ fn every_problem_is_reported_with_its_place() {
         "Order.primary_key: object `Order` has no field `Missing`",
         "Order.Photo: a binary field cannot be part of a primary key",
         "object `Line` has no primary key",
-        "`_sync_queue` starts with the reserved prefix `_sync_`",
+        "`_sync_queue` starts with a reserved prefix (`_sync_` or `sqlite_`)",
         "duplicate scope `Main` in application app",
         "duplicate object `Line` in application app",
         "Order.relationships[Line]: object `Line` has no field `OrderId`",

@@ -57,44 +57,50 @@ fn to_json(value: &Value) -> Json {
 
 fn from_json(json: Json, ty: FieldType) -> Result<Value> {
     let bad = |json: &Json| Error::Corrupt(format!("stored {} value {json}", ty.describe()));
+    let number = |n: &Number| n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())));
     Ok(match (json, ty) {
         (Json::Null, _) => Value::Null,
-        (Json::Bool(b), _) => Value::Boolean(b),
-        (Json::Number(n), FieldType::Double) => {
-            Value::Real(n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())))?)
-        }
-        (Json::Number(n), _) => match n.as_i64() {
+        (Json::Bool(b), FieldType::Boolean) => Value::Boolean(b),
+        (Json::Number(n), FieldType::Double) => Value::Real(number(&n)?),
+        (Json::Number(n), FieldType::Integer) => match n.as_i64() {
             Some(i) => Value::Integer(i),
-            None => Value::Real(n.as_f64().ok_or_else(|| bad(&Json::Number(n.clone())))?),
+            None => return Err(bad(&Json::Number(n))),
         },
         (Json::String(s), FieldType::Binary) => Value::Blob(
             base64::engine::general_purpose::STANDARD
                 .decode(s.as_bytes())
                 .map_err(|_| bad(&Json::String(s)))?,
         ),
-        (Json::String(s), _) => Value::Text(s),
+        (Json::String(s), FieldType::String { .. } | FieldType::Date) => Value::Text(s),
         (other, _) => return Err(bad(&other)),
     })
 }
 
-/// The canonical text of a key, from its values in key order.
+/// The canonical text of a key, from its values in key order. Values SQLite holds equal get
+/// one text: -0.0 is written as 0.0.
 pub(crate) fn encode_key(values: &[Value]) -> String {
-    Json::Array(values.iter().map(to_json).collect()).to_string()
+    let canonical = |v: &Value| match v {
+        Value::Real(r) if *r == 0.0 => to_json(&Value::Real(0.0)),
+        other => to_json(other),
+    };
+    Json::Array(values.iter().map(canonical).collect()).to_string()
 }
 
 /// The key values (in key order) of an encoded key.
 pub(crate) fn decode_key(object: &Object, text: &str) -> Result<Row> {
-    let json: Json = serde_json::from_str(text)
-        .map_err(|e| Error::Corrupt(format!("stored key {text:?} of {}: {e}", object.name)))?;
-    let Json::Array(items) = json else {
-        return Err(Error::Corrupt(format!(
-            "stored key {text:?} of {}",
-            object.name
-        )));
+    let damaged = || Error::Corrupt(format!("stored key {text:?} of {}", object.name));
+    let json: Json = serde_json::from_str(text).map_err(|_| damaged())?;
+    let items = match json {
+        Json::Array(items) if items.len() == object.primary_key.len() => items,
+        _ => return Err(damaged()),
     };
     let mut row = Row::new();
     for (field, item) in object.key_fields().zip(items) {
-        row.insert(field.name.clone(), from_json(item, field.ty)?);
+        let value = from_json(item, field.ty)?;
+        if value.is_null() {
+            return Err(damaged());
+        }
+        row.insert(field.name.clone(), value);
     }
     Ok(row)
 }

@@ -66,8 +66,13 @@ pub(crate) const STATUS_PENDING_ACK: i64 = 2;
 pub(crate) const STATUS_DEFERRED: i64 = 9;
 
 /// Creates whatever is missing: bookkeeping, object tables, added columns, scope rows.
+/// A schema that changes the type of a stored field or the key of a stored object is
+/// refused: stored values cannot follow.
 pub(crate) fn create(tx: &Transaction<'_>, schema: &Schema) -> Result<()> {
     tx.execute_batch(BOOKKEEPING)?;
+    if let Some(stored) = stored_schema(tx)? {
+        check_compatible(&stored, schema)?;
+    }
     for object in schema.objects() {
         create_object(tx, object)?;
     }
@@ -134,7 +139,8 @@ fn create_object(tx: &Transaction<'_>, object: &Object) -> Result<()> {
         columns.join(",\n    ")
     );
     tx.execute_batch(&sql)?;
-    let index = quote_ident(&format!("{}__sync_status", object.name));
+    // Under the reserved prefix, so that no object's table can take the index's name.
+    let index = quote_ident(&format!("_sync_status_{}", object.name));
     tx.execute_batch(&format!(
         "CREATE INDEX {index} ON {table} (_sync_status) WHERE _sync_status IS NOT NULL"
     ))?;
@@ -203,8 +209,62 @@ pub(crate) fn drop_all(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Fails with 7777 when `init` has not run on this database.
-pub(crate) fn check_initialized(tx: &Transaction<'_>) -> Result<()> {
+/// The schema the database was last initialised with, if any.
+fn stored_schema(tx: &Transaction<'_>) -> Result<Option<Schema>> {
+    let json: Option<String> = tx
+        .query_row(
+            "SELECT value FROM _sync_meta WHERE key = 'schema'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    json.map(|j| {
+        serde_json::from_str(&j).map_err(|e| Error::Corrupt(format!("stored schema: {e}")))
+    })
+    .transpose()
+}
+
+/// Fails when `new` changes the key of a stored object or the type of a stored field.
+fn check_compatible(stored: &Schema, new: &Schema) -> Result<()> {
+    let refuse = |at: String, message: String| {
+        Err(Error::Schema(sync_schema::Error::Invalid { at, message }))
+    };
+    for object in new.objects() {
+        let Some(old) = stored.object(&object.name) else {
+            continue;
+        };
+        if old.primary_key != object.primary_key {
+            return refuse(
+                format!("{}.primary_key", object.name),
+                format!(
+                    "the key changed from {:?} to {:?}; stored records cannot follow, \
+                     reset the database",
+                    old.primary_key, object.primary_key
+                ),
+            );
+        }
+        for field in &object.fields {
+            let Some(before) = old.field(&field.name) else {
+                continue;
+            };
+            if sql_type(before.ty) != sql_type(field.ty) {
+                return refuse(
+                    format!("{}.{}", object.name, field.name),
+                    format!(
+                        "the type changed from {} to {}; stored values cannot follow, \
+                         reset the database",
+                        before.ty.describe(),
+                        field.ty.describe()
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fails with 7777 when `init` has not run on this database with this schema.
+pub(crate) fn check_initialized(tx: &Transaction<'_>, schema: &Schema) -> Result<()> {
     let found: Option<String> = tx
         .query_row(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name = '_sync_meta'",
@@ -212,8 +272,11 @@ pub(crate) fn check_initialized(tx: &Transaction<'_>) -> Result<()> {
             |r| r.get(0),
         )
         .optional()?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(Error::NotInitialized),
+    if found.is_none() {
+        return Err(Error::NotInitialized);
+    }
+    match stored_schema(tx)? {
+        Some(stored) if stored == *schema => Ok(()),
+        _ => Err(Error::SchemaChanged),
     }
 }

@@ -367,7 +367,7 @@ impl Device {
 
     fn check_initialized(&self, tx: &rusqlite::Transaction<'_>) -> Result<()> {
         if !self.inner.initialized.load(Ordering::Acquire) {
-            ddl::check_initialized(tx)?;
+            ddl::check_initialized(tx, &self.inner.schema)?;
             self.inner.initialized.store(true, Ordering::Release);
         }
         Ok(())

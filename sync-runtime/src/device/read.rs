@@ -7,7 +7,8 @@ use super::ddl::{QUEUED, SENT};
 use super::write::all_columns;
 use super::{decode_image, decode_key, from_sql, key_values, to_sql};
 use super::{ChangeKind, Device, PendingRecord, QueuedChange};
-use crate::query::{quote_ident, render_condition, render_order, Mode, OrderBy, Query};
+use crate::query::{check_parameters, quote_ident, render_condition, render_order};
+use crate::query::{Mode, OrderBy, Query};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
 
@@ -48,7 +49,8 @@ impl Device {
     pub fn find(&self, object: &str, query: impl Into<Query>) -> Result<Vec<Row>> {
         let plan = self.plan(object)?;
         let object = &plan.object;
-        let resolved = query.into().resolve(object, Mode::Read)?;
+        let query = query.into();
+        let resolved = query.resolve(object, Mode::Read)?;
         let mut params = Vec::new();
         let mut sql = format!(
             "SELECT {} FROM {}",
@@ -68,14 +70,17 @@ impl Device {
             params.push(Value::Integer(limit_value(resolved.limit)));
             params.push(Value::Integer(limit_value(resolved.offset).max(0)));
         }
+        check_parameters(&query, object, params.len())?;
         self.read(|tx| select_rows(tx, object, &sql, &params))
+            .map_err(|e| query.failed(object, e))
     }
 
     /// How many records match a filter or a raw where clause.
     pub fn count(&self, object: &str, query: impl Into<Query>) -> Result<u64> {
         let plan = self.plan(object)?;
         let object = &plan.object;
-        let resolved = query.into().resolve(object, Mode::Read)?;
+        let query = query.into();
+        let resolved = query.resolve(object, Mode::Read)?;
         let mut params = Vec::new();
         let mut inner = format!("SELECT 1 FROM {}", quote_ident(&object.name));
         if let Some(condition) = &resolved.condition {
@@ -88,12 +93,14 @@ impl Device {
             params.push(Value::Integer(limit_value(resolved.offset).max(0)));
         }
         let sql = format!("SELECT count(*) FROM ({inner})");
+        check_parameters(&query, object, params.len())?;
         self.read(|tx| {
             let count: i64 = tx
                 .prepare_cached(&sql)?
                 .query_row(params_from_iter(params.iter().map(to_sql)), |r| r.get(0))?;
             Ok(u64::try_from(count).unwrap_or(0))
         })
+        .map_err(|e| query.failed(object, e))
     }
 
     /// The rows of `target` related to the record with this key, in either direction: its

@@ -75,7 +75,9 @@ fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> R
         let change = ChangeKind::from_code(*code)
             .ok_or_else(|| Error::Corrupt(format!("original change code {code}")))?;
         match (change, image) {
-            (ChangeKind::Create, _) => writer.delete_row(object, &values)?,
+            (ChangeKind::Create, _) => {
+                writer.delete_row(object, &values)?;
+            }
             (_, Some(image)) => {
                 let row = decode_image(object, image)?;
                 writer.insert_row(object, &row, None, hash.as_deref(), true)?;

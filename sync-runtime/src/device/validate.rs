@@ -90,7 +90,18 @@ pub(crate) fn key_values(
                     problem: "is not specified",
                 })
             }
-            Some(value) => values.push(check_value(object, field, value.clone())?),
+            Some(value) => match check_value(object, field, value.clone())? {
+                // An empty string reads as NULL in a number field: no key either.
+                Value::Null => {
+                    return Err(Error::KeyMissing {
+                        object: object.name.clone(),
+                        field: field.name.clone(),
+                        operation,
+                        problem: "is empty",
+                    })
+                }
+                value => values.push(value),
+            },
         }
     }
     if let Some(extra) = key.keys().find(|k| !object.is_key(k)) {

@@ -1,6 +1,8 @@
 //! The ORM's writes: create, update, delete, remove, mark for upload, and local-only removal.
 //! Each public method runs in one transaction with all of its bookkeeping.
 
+use std::collections::{HashSet, VecDeque};
+
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use sync_schema::{Link, Object};
 
@@ -8,7 +10,7 @@ use super::ddl::{QUEUED, SENT, STATUS_DEFERRED, STATUS_PENDING_ACK, STATUS_PENDI
 use super::validate::{check_known, mandatory, show_key};
 use super::{check_value, encode_image, encode_key, from_sql, key_values, to_sql};
 use super::{ChangeKind, Device, ObjectPlan};
-use crate::query::{quote_ident, render_condition, Mode, Query};
+use crate::query::{check_parameters, quote_ident, render_condition, Mode, Query};
 use crate::value::{Row, Value};
 use crate::{Error, Result};
 
@@ -60,7 +62,7 @@ impl Device {
         let plan = self.plan(object)?;
         self.transaction(|tx| {
             let key = key_values(&plan.object, key, "delete")?;
-            self.writer(tx).delete(plan, &key, true)
+            self.writer(tx).delete(plan, &[key], true)
         })
     }
 
@@ -72,9 +74,7 @@ impl Device {
         self.transaction(|tx| {
             let writer = self.writer(tx);
             let keys = writer.matching_keys(plan, &query)?;
-            for key in &keys {
-                writer.delete(plan, key, true)?;
-            }
+            writer.delete(plan, &keys, true)?;
             Ok(keys.len() as u64)
         })
     }
@@ -85,7 +85,7 @@ impl Device {
         let plan = self.plan(object)?;
         self.transaction(|tx| {
             let key = key_values(&plan.object, key, "remove_device_instance")?;
-            self.writer(tx).delete(plan, &key, false)
+            self.writer(tx).delete(plan, &[key], false)
         })
     }
 
@@ -96,9 +96,7 @@ impl Device {
         self.transaction(|tx| {
             let writer = self.writer(tx);
             let keys = writer.matching_keys(plan, &query)?;
-            for key in &keys {
-                writer.delete(plan, key, false)?;
-            }
+            writer.delete(plan, &keys, false)?;
             Ok(keys.len() as u64)
         })
     }
@@ -221,6 +219,11 @@ impl Writer<'_> {
     fn update(&self, plan: &ObjectPlan, key: &[Value], changes: &Row) -> Result<()> {
         let object = &plan.object;
         check_known(object, changes)?;
+        if changes.is_empty() {
+            return Err(Error::NoChanges {
+                object: object.name.clone(),
+            });
+        }
         let Some((current, hash)) = self.select(plan, key)? else {
             return Err(Error::NoSuchKey {
                 object: object.name.clone(),
@@ -262,6 +265,10 @@ impl Writer<'_> {
             next.insert(name.clone(), value.clone());
             changed.insert(name.clone(), value);
         }
+        if next == current {
+            // Nothing changes: nothing to write or to upload.
+            return Ok(());
+        }
         self.check_parents(plan, &next, Some(&changed), !self.deferred)?;
         self.save_original(
             plan,
@@ -277,69 +284,95 @@ impl Writer<'_> {
         self.refresh_status(object, key, &pk)
     }
 
-    /// Deletes a record; `track` queues it for upload, otherwise it is a local-only removal
-    /// that also drops its pending changes.
-    fn delete(&self, plan: &ObjectPlan, key: &[Value], track: bool) -> Result<()> {
-        let object = &plan.object;
-        let Some((current, hash)) = self.select(plan, key)? else {
-            return Err(Error::NoSuchKey {
-                object: object.name.clone(),
-                key: show_key(object, key),
-            });
-        };
-        for link in &plan.children {
-            self.delete_children(link, &current, track)?;
-        }
-        let pk = encode_key(key);
-        if track {
-            self.save_original(
+    /// Deletes records and, through cascading relationships, their children; `track` queues
+    /// the deletes for upload, otherwise they are local-only removals that also drop the
+    /// records' pending changes.
+    ///
+    /// The records to delete are collected first, breadth first and each once (so cycles of
+    /// relationships end), then children of non-cascading relationships that are not being
+    /// deleted too block the whole delete (7014), then the rows go, children before parents.
+    /// A root that does not exist is an error (7009) unless a cascade from another root took
+    /// it.
+    fn delete(&self, plan: &ObjectPlan, roots: &[Vec<Value>], track: bool) -> Result<()> {
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut doomed: Vec<Doomed<'_>> = Vec::new();
+        let mut blockers: Vec<Blocker<'_>> = Vec::new();
+        let mut pending: VecDeque<(&ObjectPlan, Vec<Value>, bool)> =
+            roots.iter().map(|k| (plan, k.clone(), true)).collect();
+        while let Some((plan, key, root)) = pending.pop_front() {
+            let pk = encode_key(&key);
+            if !seen.insert((plan.object.name.clone(), pk.clone())) {
+                continue;
+            }
+            let Some((row, hash)) = self.select(plan, &key)? else {
+                if root {
+                    return Err(Error::NoSuchKey {
+                        object: plan.object.name.clone(),
+                        key: show_key(&plan.object, &key),
+                    });
+                }
+                continue;
+            };
+            for link in &plan.children {
+                let values: Vec<Value> =
+                    link.parent_columns.iter().map(|c| row[c].clone()).collect();
+                if values.iter().any(Value::is_null) {
+                    continue;
+                }
+                let child_plan = self.db.plan(&link.child)?;
+                let keys = self.keys_where(&child_plan.object, &link.child_columns, &values)?;
+                if link.cascade {
+                    pending.extend(keys.into_iter().map(|k| (child_plan, k, false)));
+                } else if !keys.is_empty() {
+                    blockers.push(Blocker { link, values, keys });
+                }
+            }
+            doomed.push(Doomed {
                 plan,
-                &pk,
-                ChangeKind::Delete,
-                Some(&current),
-                hash.as_deref(),
-            )?;
-            self.enqueue(plan, &pk, ChangeKind::Delete, &current, hash.as_deref())?;
-        } else {
-            self.forget(object, &pk)?;
-        }
-        self.delete_row(object, key)
-    }
-
-    /// Deletes (cascade) or refuses to delete (no cascade) the children of a parent row.
-    fn delete_children(&self, link: &Link, parent: &Row, track: bool) -> Result<()> {
-        let child_plan = self.db.plan(&link.child)?;
-        let values: Vec<Value> = link
-            .parent_columns
-            .iter()
-            .map(|c| parent[c].clone())
-            .collect();
-        if values.iter().any(Value::is_null) {
-            return Ok(());
-        }
-        let keys = self.keys_where(&child_plan.object, &link.child_columns, &values)?;
-        if keys.is_empty() {
-            return Ok(());
-        }
-        if !link.cascade {
-            let pairs = link
-                .child_columns
-                .iter()
-                .zip(&values)
-                .map(|(c, v)| format!("{c} = {v}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(Error::ReferentialIntegrity {
-                object: link.parent.clone(),
-                detail: format!(
-                    "{} {} row(s) with {pairs} depend on it; delete them first",
-                    keys.len(),
-                    link.child
-                ),
+                key,
+                pk,
+                row,
+                hash,
             });
         }
-        for key in keys {
-            self.delete(child_plan, &key, track)?;
+        for Blocker { link, values, keys } in blockers {
+            let child = &link.child;
+            let left = keys
+                .iter()
+                .filter(|k| !seen.contains(&(child.clone(), encode_key(k))))
+                .count();
+            if left > 0 {
+                let pairs = link
+                    .child_columns
+                    .iter()
+                    .zip(&values)
+                    .map(|(c, v)| format!("{c} = {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Error::ReferentialIntegrity {
+                    object: link.parent.clone(),
+                    detail: format!(
+                        "{left} {child} row(s) with {pairs} depend on it; delete them first"
+                    ),
+                });
+            }
+        }
+        for Doomed {
+            plan,
+            key,
+            pk,
+            row,
+            hash,
+        } in doomed.iter().rev()
+        {
+            let object = &plan.object;
+            if track {
+                self.save_original(plan, pk, ChangeKind::Delete, Some(row), hash.as_deref())?;
+                self.enqueue(plan, pk, ChangeKind::Delete, row, hash.as_deref())?;
+            } else {
+                self.forget(object, pk)?;
+            }
+            self.delete_row(object, key)?;
         }
         Ok(())
     }
@@ -416,16 +449,23 @@ impl Writer<'_> {
 
     /// The next temporary key of a scope: -2, -3, ... (text for a string field).
     fn temporary_key(&self, plan: &ObjectPlan, field: &sync_schema::Field) -> Result<Value> {
-        let id: i64 = self.tx.query_row(
-            "UPDATE _sync_scope SET last_generated_id = last_generated_id - 1 \
-             WHERE scope = ?1 RETURNING last_generated_id",
-            [&plan.scope],
-            |r| r.get(0),
-        )?;
+        let id: Option<i64> = self
+            .tx
+            .query_row(
+                "UPDATE _sync_scope SET last_generated_id = last_generated_id - 1 \
+                 WHERE scope = ?1 RETURNING last_generated_id",
+                [&plan.scope],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = id.ok_or_else(|| Error::Corrupt(format!("no state for scope {}", plan.scope)))?;
+        // The schema only lets integer, double and text key fields be autogenerated.
+        #[allow(clippy::cast_precision_loss)]
         Ok(match field.ty {
             sync_schema::FieldType::String { .. } | sync_schema::FieldType::Date => {
                 Value::Text(id.to_string())
             }
+            sync_schema::FieldType::Double => Value::Real(id as f64),
             _ => Value::Integer(id),
         })
     }
@@ -449,7 +489,9 @@ impl Writer<'_> {
             key_columns(object),
             quote_ident(&object.name)
         );
+        check_parameters(query, object, params.len())?;
         self.query_keys(object, &sql, &params)
+            .map_err(|e| query.failed(object, e))
     }
 
     /// Keys of the rows whose `columns` equal `values`.
@@ -570,16 +612,17 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub(crate) fn delete_row(&self, object: &Object, key: &[Value]) -> Result<()> {
+    /// Deletes the row with this key; returns how many rows went (0 or 1).
+    pub(crate) fn delete_row(&self, object: &Object, key: &[Value]) -> Result<usize> {
         let sql = format!(
             "DELETE FROM {} WHERE {}",
             quote_ident(&object.name),
             equalities(&object.primary_key)
         );
-        self.tx
+        Ok(self
+            .tx
             .prepare_cached(&sql)?
-            .execute(params_from_iter(key.iter().map(to_sql)))?;
-        Ok(())
+            .execute(params_from_iter(key.iter().map(to_sql)))?)
     }
 
     /// Appends a change to the queue.
@@ -721,6 +764,22 @@ impl Writer<'_> {
             .execute(params_from_iter(params))?;
         Ok(())
     }
+}
+
+/// A record a delete will remove.
+struct Doomed<'p> {
+    plan: &'p ObjectPlan,
+    key: Vec<Value>,
+    pk: String,
+    row: Row,
+    hash: Option<String>,
+}
+
+/// Children of a non-cascading link that block a delete unless they go too.
+struct Blocker<'l> {
+    link: &'l Link,
+    values: Vec<Value>,
+    keys: Vec<Vec<Value>>,
 }
 
 /// The quoted key columns, comma-separated.

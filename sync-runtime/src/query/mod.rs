@@ -547,11 +547,40 @@ impl Query {
         self
     }
 
+    /// The query for messages: the raw clause, or a rendering of the typed filter.
+    pub(crate) fn describe(&self) -> String {
+        match &self.condition {
+            Condition::All => "all rows".to_owned(),
+            Condition::Raw(clause) => clause.clone(),
+            Condition::Filter(expr) => format!("{expr:?}"),
+        }
+    }
+
+    /// The error for a query that SQLite refused to run (a bad `escape`, an overflow, too
+    /// many values): it names the object and the query.
+    pub(crate) fn failed(&self, object: &Object, error: Error) -> Error {
+        match error {
+            Error::Sqlite(e) => Error::InvalidFilter {
+                object: object.name.clone(),
+                clause: self.describe(),
+                reason: format!("SQLite could not run it: {e}"),
+            },
+            other => other,
+        }
+    }
+
     /// Checks the query against an object and returns its parts.
     pub(crate) fn resolve(&self, object: &Object, mode: Mode) -> Result<Resolved> {
         let mut resolved = match &self.condition {
             Condition::All => Resolved::default(),
             Condition::Filter(expr) => {
+                if depth(expr) > MAX_DEPTH {
+                    return Err(Error::InvalidFilter {
+                        object: object.name.clone(),
+                        clause: self.describe(),
+                        reason: format!("the filter is nested more than {MAX_DEPTH} levels deep"),
+                    });
+                }
                 check_columns(expr, object)?;
                 Resolved {
                     condition: Some(expr.clone()),
@@ -582,7 +611,7 @@ impl Query {
         {
             return Err(Error::InvalidFilter {
                 object: object.name.clone(),
-                clause: format!("{self:?}"),
+                clause: self.describe(),
                 reason: "an update or delete takes a condition only, \
                          without order by, limit or offset"
                     .to_owned(),
@@ -632,6 +661,64 @@ pub(crate) struct Resolved {
     pub(crate) order_by: Vec<OrderBy>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
+}
+
+/// The deepest nesting a typed filter may have, as for raw clauses.
+const MAX_DEPTH: usize = 256;
+
+/// The most values one statement can bind (SQLite's limit).
+pub(crate) const MAX_PARAMETERS: usize = 32_766;
+
+/// The nesting depth of an expression, measured without recursion.
+fn depth(expr: &Expr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(expr, 1)];
+    while let Some((e, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        if d > MAX_DEPTH {
+            break;
+        }
+        match e {
+            Expr::Column(_) | Expr::Literal(_) => {}
+            Expr::Unary { expr, .. } | Expr::IsNull { expr, .. } => stack.push((expr, d + 1)),
+            Expr::Binary { left, right, .. } => {
+                stack.push((left, d + 1));
+                stack.push((right, d + 1));
+            }
+            Expr::InList { expr, list, .. } => {
+                stack.push((expr, d + 1));
+                stack.extend(list.iter().map(|e| (e, d + 1)));
+            }
+            Expr::Between {
+                expr, low, high, ..
+            } => stack.extend([(&**expr, d + 1), (&**low, d + 1), (&**high, d + 1)]),
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                ..
+            } => {
+                stack.extend([(&**expr, d + 1), (&**pattern, d + 1)]);
+                stack.extend(escape.iter().map(|e| (&**e, d + 1)));
+            }
+            Expr::Function { args, .. } => stack.extend(args.iter().map(|e| (e, d + 1))),
+        }
+    }
+    deepest
+}
+
+/// Fails when a statement would bind more values than SQLite allows.
+pub(crate) fn check_parameters(query: &Query, object: &Object, count: usize) -> Result<()> {
+    if count > MAX_PARAMETERS {
+        return Err(Error::InvalidFilter {
+            object: object.name.clone(),
+            clause: query.describe(),
+            reason: format!(
+                "it holds {count} values; at most {MAX_PARAMETERS} fit in one statement"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Fails when the expression names a column the object does not have.
