@@ -3,9 +3,16 @@
 //! Both kinds of filter end up as one checked expression tree ([`Expr`]) whose columns are the
 //! object's own. Only this module turns it into SQL: identifiers are quoted from the schema's
 //! names and every value becomes a bound parameter, so no caller's string is pasted into SQL.
-//! A raw clause goes through a real SQL parser first ([`parse`]), which rejects anything that
-//! is not a plain condition (a second statement, a comment, a subquery, a join, an unknown
-//! column or function, a placeholder).
+//! A raw clause goes through a real SQL parser first, which rejects anything that is not a
+//! plain condition (a second statement, a comment, a subquery, a join, an unknown column or
+//! function, a placeholder).
+//!
+//! A raw clause may start with `where`, may end with `order by`, `limit` and `offset` (reads
+//! only), and may use comparisons, arithmetic, `and`/`or`/`not`, `in`, `between`, `like`,
+//! `is null`, and the functions `lower`, `upper`, `length`, `trim`, `substr`, `coalesce`,
+//! `ifnull`, `abs`, `round`, `date`, `time`, `datetime`, `strftime`. Text goes in single
+//! quotes; double quotes name a column (`"Order Date"`). Values are compared as SQLite
+//! compares them: a date field holds whatever text was stored, unchecked.
 
 mod parse;
 mod render;
