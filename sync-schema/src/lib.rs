@@ -44,12 +44,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod diagnostic;
 mod model;
 mod schema;
 
+pub use diagnostic::{Diagnostic, Format, Location, ReadOutcome, Severity};
 pub use model::{
-    AttributePair, Field, FieldType, Object, Relationship, RelationshipKind, Schema, Scope,
-    Strategy,
+    AttributePair, ConflictPolicy, Field, FieldType, Object, Relationship, RelationshipKind,
+    Schema, Scope, Strategy,
 };
 pub use schema::{Link, RESERVED_PREFIX};
 

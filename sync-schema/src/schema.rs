@@ -3,7 +3,8 @@
 use std::collections::{BTreeSet, HashSet};
 
 use crate::model::{
-    AttributePair, Field, FieldType, Object, RelationshipKind, Schema, Scope, Strategy,
+    AttributePair, ConflictPolicy, Field, FieldType, Object, RelationshipKind, Schema, Scope,
+    Strategy,
 };
 use crate::{Error, Result};
 
@@ -167,8 +168,15 @@ impl Scope {
             name: name.into(),
             strategy,
             database_name: None,
+            conflict_policy: ConflictPolicy::None,
             objects: Vec::new(),
         }
+    }
+
+    /// Sets the conflict policy.
+    pub fn with_conflict_policy(mut self, policy: ConflictPolicy) -> Scope {
+        self.conflict_policy = policy;
+        self
     }
 
     /// Sets the database name.
@@ -240,6 +248,20 @@ fn validate_object(object: &Object, problems: &mut Vec<Error>) {
                 at: at(&field.name),
                 message: "a string's maximum length must be at least 1".to_owned(),
             });
+        }
+    }
+    for (setting, field) in [
+        ("soft_delete_field", &object.soft_delete_field),
+        ("timestamp_field", &object.timestamp_field),
+    ] {
+        if let Some(field) = field {
+            if object.field(field).is_none() {
+                problems.push(Error::UnknownField {
+                    at: format!("{}.{setting}", object.name),
+                    object: object.name.clone(),
+                    field: field.clone(),
+                });
+            }
         }
     }
     if object.primary_key.is_empty() {

@@ -1,0 +1,2 @@
+//! `syncobj` (being written).
+fn main() {}

@@ -1,0 +1,2 @@
+//! Schema model to typed Rust sync objects (being written).
+#![deny(missing_docs)]
