@@ -47,6 +47,7 @@
 mod diagnostic;
 mod model;
 mod schema;
+pub mod write;
 
 pub use diagnostic::{Diagnostic, Format, Location, ReadOutcome, Severity};
 pub use model::{
