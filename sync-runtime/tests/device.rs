@@ -398,6 +398,8 @@ fn cascading_and_blocked_deletes() {
     )
     .unwrap();
 
+    settle(&t.db);
+
     // A visit blocks the delete: nothing changes.
     let before = dump(&t.db);
     let err = t.db.delete_by_pk("WorkOrder", &key(wo)).unwrap_err();
@@ -457,6 +459,7 @@ fn remove_by_filter_deletes_and_queues() {
     let t = open(Strategy::AppliedAtOnce);
     work_order(&t.db, "open");
     work_order(&t.db, "open");
+    settle(&t.db);
     work_order(&t.db, "closed");
     let n =
         t.db.remove("WorkOrder", Filter::eq("Status", "open"))
@@ -465,12 +468,46 @@ fn remove_by_filter_deletes_and_queues() {
     assert_eq!(t.db.count("WorkOrder", Query::all()).unwrap(), 1);
     let pending = t.db.get_pending_upload_records("WorkOrder").unwrap();
     let kinds: Vec<ChangeKind> = pending.iter().map(|p| p.change).collect();
-    // Created and deleted locally: the record is reported as deleted with its last image.
+    // The synced records are deleted with their last image; the new one waits as a create.
     assert_eq!(
         kinds,
-        [ChangeKind::Delete, ChangeKind::Delete, ChangeKind::Create]
+        [ChangeKind::Create, ChangeKind::Delete, ChangeKind::Delete]
     );
-    assert_eq!(pending[0].record["Status"], Value::Text("open".into()));
+    assert_eq!(pending[1].record["Status"], Value::Text("open".into()));
+}
+
+#[test]
+fn deleting_a_record_the_server_never_saw_queues_nothing() {
+    let t = open(Strategy::AppliedAtOnce);
+    // Created and deleted before any upload, with a cascading child.
+    let wo = work_order(&t.db, "typo");
+    t.db.create(
+        "Task",
+        row([("WorkOrderId", wo.into()), ("TaskNo", 1.into())]),
+    )
+    .unwrap();
+    t.db.delete_by_pk("WorkOrder", &key(wo)).unwrap();
+    assert!(t.db.get_pending_upload().unwrap().is_empty());
+    // A draft created with upload deferred and deleted through an ordinary handle.
+    let draft =
+        t.db.deferred()
+            .create("WorkOrder", row([("Status", "draft".into())]))
+            .unwrap();
+    t.db.delete_by_pk("WorkOrder", &draft).unwrap();
+    assert!(t.db.get_deferred_upload().unwrap().is_empty());
+    assert!(t.db.get_pending_upload().unwrap().is_empty());
+    // Once its create is in an upload window, the server may have it: the delete is queued.
+    let sent = work_order(&t.db, "sent");
+    let window = t.db.take_upload_window("Field", 10).unwrap().unwrap();
+    t.db.delete_by_pk("WorkOrder", &key(sent)).unwrap();
+    let queued: Vec<ChangeKind> =
+        t.db.get_pending_upload()
+            .unwrap()
+            .iter()
+            .map(|c| c.change)
+            .collect();
+    assert_eq!(queued, [ChangeKind::Create, ChangeKind::Delete]);
+    assert_eq!(window.changes.len(), 1);
 }
 
 #[test]

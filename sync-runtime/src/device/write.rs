@@ -366,10 +366,12 @@ impl Writer<'_> {
         } in doomed.iter().rev()
         {
             let object = &plan.object;
-            if track {
+            if track && !self.never_left_device(object, pk)? {
                 self.save_original(plan, pk, ChangeKind::Delete, Some(row), hash.as_deref())?;
                 self.enqueue(plan, pk, ChangeKind::Delete, row, hash.as_deref())?;
             } else {
+                // Removed locally only, or created here and never taken for upload: the
+                // server has never seen it, so its changes go with it.
                 self.forget(object, pk)?;
             }
             self.delete_row(object, key)?;
@@ -705,6 +707,22 @@ impl Writer<'_> {
                 hash
             ])?;
         Ok(stored > 0)
+    }
+
+    /// Whether a record was created on this device and no change of it was ever taken for
+    /// upload: then the server does not know it.
+    fn never_left_device(&self, object: &Object, pk: &str) -> Result<bool> {
+        let (created, taken): (Option<i64>, Option<i64>) = self
+            .tx
+            .prepare_cached(
+                "SELECT (SELECT change % 90 FROM _sync_original WHERE object = ?1 AND pk = ?2), \
+                 (SELECT 1 FROM _sync_queue WHERE object = ?1 AND pk = ?2 AND state <> ?3 \
+                  LIMIT 1)",
+            )?
+            .query_row(rusqlite::params![object.name, pk, QUEUED], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(created == Some(0) && taken.is_none())
     }
 
     fn has_deferred_create(&self, object: &Object, pk: &str) -> Result<bool> {
