@@ -898,3 +898,41 @@ fn a_new_mandatory_field_is_refused_when_rows_exist() {
     assert!(err.to_string().contains("WorkOrder.Inspector"), "{err}");
     assert!(err.to_string().contains("declare it nullable"), "{err}");
 }
+
+#[test]
+fn undoing_a_create_undoes_the_changes_that_point_at_it() {
+    let t = open(Strategy::AppliedAtOnce);
+    let synced = work_order(&t.db, "synced");
+    settle(&t.db);
+    let clean = dump_data(&t.db);
+
+    // A new customer, a new work order for it, a task of that work order, and a synced work
+    // order moved to the new customer.
+    customer(&t.db, "C-new");
+    let wo =
+        t.db.create(
+            "WorkOrder",
+            row([("Status", "new".into()), ("CustomerId", "C-new".into())]),
+        )
+        .unwrap();
+    t.db.create(
+        "Task",
+        row([("WorkOrderId", wo["Id"].clone()), ("TaskNo", 1.into())]),
+    )
+    .unwrap();
+    t.db.update_by_pk(
+        "WorkOrder",
+        &key(synced),
+        row([("CustomerId", "C-new".into())]),
+    )
+    .unwrap();
+
+    // Rolling back the customer alone takes everything that points at it along.
+    let restored = t.db.rollback_object("Customer").unwrap();
+    assert_eq!(
+        restored, 4,
+        "customer, new work order, its task, the moved work order"
+    );
+    assert_eq!(dump_data(&t.db), clean);
+    assert!(t.db.get_pending_upload().unwrap().is_empty());
+}

@@ -10,6 +10,8 @@
 //! changes goes back to the state its last sent change left it in, and only its later
 //! changes are dropped.
 
+use std::collections::{HashSet, VecDeque};
+
 use rusqlite::{OptionalExtension, Transaction};
 use sync_schema::Object;
 
@@ -25,11 +27,13 @@ impl Device {
     pub fn rollback_pending_local_changes(&self) -> Result<u64> {
         self.transaction(|tx| {
             let writer = self.writer(tx);
-            let mut count = 0;
+            let mut start = Vec::new();
             for plan in self.plans() {
-                count += rollback_where(&writer, plan, None)?;
+                for original in originals(tx, &plan.object.name, None)? {
+                    start.push((plan, original.0));
+                }
             }
-            Ok(count)
+            rollback_records(&writer, start)
         })
     }
 
@@ -58,28 +62,53 @@ impl Device {
     }
 }
 
-/// Restores the records of one object that have a pre-change image (only `pk` if given).
+/// Restores the records of one object that have a pre-change image (only `pk` if given),
+/// and the records that point at a record whose creation is undone.
 fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> Result<u64> {
-    let originals = originals(writer.tx, &plan.object.name, pk)?;
-    let object = &plan.object;
+    let start = originals(writer.tx, &plan.object.name, pk)?
+        .into_iter()
+        .map(|original| (plan, original.0))
+        .collect();
+    rollback_records(writer, start)
+}
+
+/// Restores records from their pre-change images, working through a list: undoing the
+/// creation of a record also undoes the local changes of the records that point at it, which
+/// would otherwise be left pointing at nothing (and uploaded so).
+fn rollback_records<'p>(writer: &Writer<'p>, start: Vec<(&'p ObjectPlan, String)>) -> Result<u64> {
+    let mut pending: VecDeque<(&'p ObjectPlan, String)> = start.into();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut restored = 0;
-    for (pk, code, image, hash) in &originals {
-        let key = decode_key(object, pk)?;
+    while let Some((plan, pk)) = pending.pop_front() {
+        if !seen.insert((plan.object.name.clone(), pk.clone())) {
+            continue;
+        }
+        let object = &plan.object;
+        let Some((_, code, image, hash)) = originals(writer.tx, &object.name, Some(&pk))?.pop()
+        else {
+            continue;
+        };
+        let key = decode_key(object, &pk)?;
         let values: Vec<Value> = object.primary_key.iter().map(|k| key[k].clone()).collect();
-        if let Some(sent) = last_sent_change(writer.tx, &object.name, pk)? {
-            if rollback_to_sent(writer, object, pk, &values, sent)? {
+        if let Some(sent) = last_sent_change(writer.tx, &object.name, &pk)? {
+            if rollback_to_sent(writer, object, &pk, &values, sent)? {
                 restored += 1;
             }
             continue;
         }
-        let change = ChangeKind::from_code(*code)
+        let change = ChangeKind::from_code(code)
             .ok_or_else(|| Error::Corrupt(format!("original change code {code}")))?;
         match (change, image) {
             (ChangeKind::Create, _) => {
+                if let Some((row, _)) = writer.select(plan, &values)? {
+                    for dependant in dependants(writer, plan, &row)? {
+                        pending.push_back(dependant);
+                    }
+                }
                 writer.delete_row(object, &values)?;
             }
             (_, Some(image)) => {
-                let row = decode_image(object, image)?;
+                let row = decode_image(object, &image)?;
                 writer.insert_row(object, &row, None, hash.as_deref(), true)?;
             }
             (_, None) => {
@@ -89,10 +118,30 @@ fn rollback_where(writer: &Writer<'_>, plan: &ObjectPlan, pk: Option<&str>) -> R
                 )))
             }
         }
-        writer.forget(object, pk)?;
+        writer.forget(object, &pk)?;
         restored += 1;
     }
     Ok(restored)
+}
+
+/// The records, in any object, whose columns point at this row.
+fn dependants<'p>(
+    writer: &Writer<'p>,
+    plan: &ObjectPlan,
+    row: &Row,
+) -> Result<Vec<(&'p ObjectPlan, String)>> {
+    let mut found = Vec::new();
+    for link in &plan.children {
+        let values: Vec<Value> = link.parent_columns.iter().map(|c| row[c].clone()).collect();
+        if values.iter().any(Value::is_null) {
+            continue;
+        }
+        let child = writer.db.plan(&link.child)?;
+        for key in writer.keys_where(&child.object, &link.child_columns, &values)? {
+            found.push((child, super::encode_key(&key)));
+        }
+    }
+    Ok(found)
 }
 
 /// The latest change of a record that has left the device: (change code, image, hash).
