@@ -226,8 +226,9 @@ pub struct DownloadReport {
     pub upserted: u64,
     /// Rows deleted.
     pub deleted: u64,
-    /// Server changes left out because the record has pending local changes.
-    pub skipped_pending: u64,
+    /// The records (object and key) whose server change was left out because they have
+    /// local changes; a rollback of them now returns to the server's version.
+    pub skipped: Vec<(String, Row)>,
     /// The acknowledgements in the batch.
     pub acks: AckReport,
 }
@@ -468,8 +469,20 @@ impl Device {
                             .iter()
                             .map(|k| full[k].clone())
                             .collect();
-                        if has_local_changes(tx, &plan.object.name, &encode_key(&key))? {
-                            report.skipped_pending += 1;
+                        let pk = encode_key(&key);
+                        if has_local_changes(tx, &plan.object.name, &pk)? {
+                            // Local edits win on the device; a rollback returns to this row.
+                            tx.prepare_cached(
+                                "UPDATE _sync_original SET image = ?1, hash = ?2 \
+                                 WHERE object = ?3 AND pk = ?4 AND change % 90 <> 0",
+                            )?
+                            .execute(rusqlite::params![
+                                encode_image(&full),
+                                hash,
+                                plan.object.name,
+                                pk
+                            ])?;
+                            report.skipped.push(skipped(&plan.object, &key));
                             continue;
                         }
                         writer.insert_row(&plan.object, &full, None, hash.as_deref(), true)?;
@@ -478,8 +491,15 @@ impl Device {
                     ServerChange::Delete { object, key } => {
                         let plan = self.plan_in(&batch.scope, object)?;
                         let key = key_values(&plan.object, key, "download delete")?;
-                        if has_local_changes(tx, &plan.object.name, &encode_key(&key))? {
-                            report.skipped_pending += 1;
+                        let pk = encode_key(&key);
+                        if has_local_changes(tx, &plan.object.name, &pk)? {
+                            // Gone on the server: a rollback now removes the local row.
+                            tx.prepare_cached(
+                                "UPDATE _sync_original SET change = 0, image = NULL, hash = NULL \
+                                 WHERE object = ?1 AND pk = ?2",
+                            )?
+                            .execute(rusqlite::params![plan.object.name, pk])?;
+                            report.skipped.push(skipped(&plan.object, &key));
                             continue;
                         }
                         report.deleted += writer.delete_row(&plan.object, &key)? as u64;
@@ -494,7 +514,7 @@ impl Device {
                 scope = batch.scope,
                 upserted = report.upserted,
                 deleted = report.deleted,
-                skipped_pending = report.skipped_pending,
+                skipped = report.skipped.len(),
                 acknowledged = report.acks.acknowledged,
                 "download batch applied"
             );
@@ -864,6 +884,11 @@ fn server_row(object: &Object, row: &Row) -> Result<Row> {
         full.insert(field.name.clone(), value);
     }
     Ok(full)
+}
+
+/// A skipped record as the report lists it.
+fn skipped(object: &Object, key: &[Value]) -> (String, Row) {
+    (object.name.clone(), key_row(object, key))
 }
 
 /// The values of a key row in key order.

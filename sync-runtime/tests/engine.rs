@@ -315,7 +315,7 @@ fn a_download_never_overwrites_or_deletes_a_row_with_pending_changes() {
         token: "d1".into(),
     };
     let report = t.db.apply_download_batch(&batch).unwrap();
-    assert_eq!((report.upserted, report.skipped_pending), (1, 1));
+    assert_eq!((report.upserted, report.skipped.len() as u64), (1, 1));
     let c1 =
         t.db.get_by_pk("Customer", &row([("Id", "C1".into())]))
             .unwrap()
@@ -355,7 +355,7 @@ fn a_download_never_overwrites_or_deletes_a_row_with_pending_changes() {
         token: "d2".into(),
     };
     let report = t.db.apply_download_batch(&deletes).unwrap();
-    assert_eq!(report.skipped_pending, 1);
+    assert_eq!(report.skipped.len() as u64, 1);
     assert!(t
         .db
         .get_by_pk("Customer", &row([("Id", "C2".into())]))
@@ -612,4 +612,58 @@ fn rollback_leaves_changes_that_have_left_the_device() {
         assert!(t.db.get_by_pk("WorkOrder", &key(4242)).unwrap().is_some());
         assert!(t.db.get_pending_acknowledgement().unwrap().is_empty());
     }
+}
+
+#[test]
+fn a_rollback_after_a_skipped_download_returns_to_the_servers_latest_row() {
+    let t = open(Strategy::AppliedAtOnce);
+    let upsert = |name: &str, token: &str| DownloadBatch {
+        scope: "Field".into(),
+        changes: vec![ServerChange::Upsert {
+            object: "Customer".into(),
+            row: row([("Id", "C1".into()), ("Name", name.into())]),
+            hash: Some(format!("h-{name}")),
+        }],
+        acknowledgements: vec![],
+        token: token.into(),
+    };
+    t.db.apply_download_batch(&upsert("first", "d1")).unwrap();
+    let c1 = row([("Id", "C1".into())]);
+    t.db.update_by_pk("Customer", &c1, row([("Name", "mine".into())]))
+        .unwrap();
+    let report = t.db.apply_download_batch(&upsert("second", "d2")).unwrap();
+    assert_eq!(report.skipped, vec![("Customer".to_owned(), c1.clone())]);
+    let name = |db: &Device| {
+        db.get_by_pk("Customer", &c1)
+            .unwrap()
+            .map(|r| r["Name"].clone())
+    };
+    assert_eq!(
+        name(&t.db),
+        Some(Value::from("mine")),
+        "local edits win on the device"
+    );
+    t.db.rollback_pending_local_changes().unwrap();
+    assert_eq!(
+        name(&t.db),
+        Some(Value::from("second")),
+        "not the stale first version"
+    );
+
+    // A server delete of a locally edited row: the rollback removes the row.
+    t.db.update_by_pk("Customer", &c1, row([("Name", "mine again".into())]))
+        .unwrap();
+    let delete = DownloadBatch {
+        scope: "Field".into(),
+        changes: vec![ServerChange::Delete {
+            object: "Customer".into(),
+            key: c1.clone(),
+        }],
+        acknowledgements: vec![],
+        token: "d3".into(),
+    };
+    assert_eq!(t.db.apply_download_batch(&delete).unwrap().skipped.len(), 1);
+    assert_eq!(name(&t.db), Some(Value::from("mine again")));
+    t.db.rollback_pending_local_changes().unwrap();
+    assert_eq!(name(&t.db), None);
 }
