@@ -46,6 +46,7 @@
 
 mod diagnostic;
 mod model;
+pub mod read;
 mod schema;
 pub mod write;
 
@@ -54,6 +55,7 @@ pub use model::{
     AttributePair, ConflictPolicy, Field, FieldType, Object, Relationship, RelationshipKind,
     Schema, Scope, Strategy,
 };
+pub use read::{read_path, read_str, ReadFailure};
 pub use schema::{Link, RESERVED_PREFIX};
 
 /// The result type of this crate.
