@@ -2,7 +2,9 @@
 //!
 //! Every command reads its input, does one job, and exits non-zero with a message that says
 //! what and where when the input is bad.
+#![allow(clippy::print_stdout)] // a command line prints its results
 
+mod doc;
 mod infer;
 
 use std::io::Write;
@@ -11,6 +13,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use sync_schema::read::ReadFailure;
+use sync_schema::{ReadOutcome, Schema};
 
 /// Generate, check, convert, infer and document sync schemas.
 #[derive(Debug, Parser)]
@@ -29,6 +33,30 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum SchemaCommand {
+    /// Read a schema and report every problem, each with its location.
+    Check {
+        /// The schema: a file in any supported format, or an object-service folder.
+        schema: PathBuf,
+    },
+    /// Write a schema in another format.
+    Convert {
+        /// The schema to read.
+        schema: PathBuf,
+        /// The format to write.
+        #[arg(long, value_enum)]
+        to: Target,
+        /// Where to write it (standard output when absent).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Write a Markdown reference page of a schema's objects, fields and relationships.
+    Doc {
+        /// The schema to read.
+        schema: PathBuf,
+        /// Where to write the page (standard output when absent).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Infer a schema from the tables, keys and foreign keys of an existing database.
     Infer {
         /// The database: `sqlite:FILE`.
@@ -65,6 +93,25 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Schema(SchemaCommand::Check { schema }) => {
+            let outcome = read(&schema)?;
+            let objects = outcome.schema.objects().count();
+            println!(
+                "{}: {} scope(s), {objects} object(s), {} warning(s), no errors",
+                schema.display(),
+                outcome.schema.scopes.len(),
+                outcome.warnings.len()
+            );
+            Ok(())
+        }
+        Command::Schema(SchemaCommand::Convert { schema, to, output }) => {
+            let outcome = read(&schema)?;
+            write_schema(&outcome.schema, to, output.as_deref())
+        }
+        Command::Schema(SchemaCommand::Doc { schema, output }) => {
+            let outcome = read(&schema)?;
+            write_output(output.as_deref(), &doc::render(&outcome.schema)?)
+        }
         Command::Schema(SchemaCommand::Infer { from, to, output }) => {
             let Some(file) = from.strip_prefix("sqlite:") else {
                 bail!("--from takes `sqlite:FILE`; got `{from}`");
@@ -73,15 +120,49 @@ fn run(cli: Cli) -> Result<()> {
             for warning in warnings {
                 eprintln!("syncobj: warning: {warning}");
             }
-            let json = match to {
-                Target::Legacy => sync_schema::write::to_legacy(&schema),
-                Target::Metadata => sync_schema::write::to_offline_metadata(&schema),
-            };
-            let mut text = serde_json::to_string_pretty(&json)?;
-            text.push('\n');
-            write_output(output.as_deref(), &text)
+            write_schema(&schema, to, output.as_deref())
         }
     }
+}
+
+/// Reads a schema, printing its warnings; its errors, every one with its location, make the
+/// error returned.
+fn read(path: &Path) -> Result<ReadOutcome> {
+    match sync_schema::read::read_path(path) {
+        Ok(outcome) => {
+            for warning in &outcome.warnings {
+                eprintln!("syncobj: {warning}");
+            }
+            Ok(outcome)
+        }
+        Err(ReadFailure::Invalid(diagnostics)) => {
+            for diagnostic in &diagnostics {
+                eprintln!("syncobj: {diagnostic}");
+            }
+            bail!(
+                "{} has {} error(s); nothing was written",
+                path.display(),
+                diagnostics.len()
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Writes a schema as JSON in a target format.
+fn write_schema(schema: &Schema, to: Target, output: Option<&Path>) -> Result<()> {
+    let json = match to {
+        Target::Legacy => sync_schema::write::to_legacy(schema),
+        Target::Metadata => {
+            for loss in sync_schema::write::metadata_losses(schema) {
+                eprintln!("syncobj: warning: {loss}");
+            }
+            sync_schema::write::to_offline_metadata(schema)
+        }
+    };
+    let mut text = serde_json::to_string_pretty(&json)?;
+    text.push('\n');
+    write_output(output, &text)
 }
 
 /// Writes to a file, or to standard output.
