@@ -6,6 +6,7 @@
 
 mod doc;
 mod infer;
+mod init;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,28 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Generate the Rust sync objects of a schema.
+    Generate {
+        /// The schema: a file in any supported format, or an object-service folder.
+        schema: PathBuf,
+        /// Where to write the code (standard output when absent).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Write nothing; exit non-zero when FILE is not what would be generated.
+        #[arg(long, requires = "output")]
+        check: bool,
+    },
+    /// Create a new application crate that generates its objects from a schema.
+    Init {
+        /// The new crate's folder; it must not exist or be empty.
+        dir: PathBuf,
+        /// The schema file to copy into the crate.
+        #[arg(long)]
+        schema: PathBuf,
+        /// The toolkit's source folder the crate depends on.
+        #[arg(long, value_name = "DIR", default_value = default_toolkit())]
+        toolkit: PathBuf,
+    },
     /// Work with schema files.
     #[command(subcommand)]
     Schema(SchemaCommand),
@@ -93,6 +116,35 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Generate {
+            schema,
+            output,
+            check,
+        } => {
+            let outcome = read(&schema)?;
+            let code = generate(&schema, &outcome.schema)?;
+            match (output, check) {
+                (Some(file), true) => {
+                    let current = std::fs::read_to_string(&file).unwrap_or_default();
+                    if current != code {
+                        bail!(
+                            "{} is stale: run `syncobj generate {} -o {}`",
+                            file.display(),
+                            schema.display(),
+                            file.display()
+                        );
+                    }
+                    println!("{} is up to date", file.display());
+                    Ok(())
+                }
+                (output, _) => write_output(output.as_deref(), &code),
+            }
+        }
+        Command::Init {
+            dir,
+            schema,
+            toolkit,
+        } => init::create(&dir, &schema, &toolkit),
         Command::Schema(SchemaCommand::Check { schema }) => {
             let outcome = read(&schema)?;
             let objects = outcome.schema.objects().count();
@@ -147,6 +199,22 @@ fn read(path: &Path) -> Result<ReadOutcome> {
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The generated code of a schema read from `path`.
+fn generate(path: &Path, schema: &Schema) -> Result<String> {
+    let source = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let options = sync_codegen::Options::new().with_source(source);
+    sync_codegen::generate(schema, &options)
+        .with_context(|| format!("cannot generate code for {}", path.display()))
+}
+
+/// The toolkit's source folder, as this binary was built from it.
+fn default_toolkit() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/..")
 }
 
 /// Writes a schema as JSON in a target format.

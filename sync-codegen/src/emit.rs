@@ -18,8 +18,8 @@ use crate::naming::{code, Names, ObjectNames};
 use crate::{Error, Result};
 
 /// The largest composite key the runtime can type: it implements `Key` for tuples of up to
-/// six values.
-const MAX_KEY_FIELDS: usize = 6;
+/// twelve values.
+const MAX_KEY_FIELDS: usize = 12;
 
 /// The widest line of doc text: with `/// ` and a field's indentation, 88 columns.
 const DOC_WIDTH: usize = 80;

@@ -54,6 +54,7 @@ mod emit;
 mod error;
 mod format;
 pub mod naming;
+pub mod scaffold;
 
 pub use builder::{Builder, Compiled};
 pub use error::{Error, Result};

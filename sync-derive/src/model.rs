@@ -14,8 +14,8 @@ use crate::attr::{self, ColumnPair, FieldAttrs, ObjectAttrs, RelationshipAttrs, 
 use crate::errors::Errors;
 use crate::naming;
 
-/// The largest composite key: the runtime implements `Key` for tuples of up to six values.
-const MAX_KEY_FIELDS: usize = 6;
+/// The largest composite key: the runtime implements `Key` for tuples of up to twelve values.
+const MAX_KEY_FIELDS: usize = 12;
 
 /// Names reserved for the runtime's own tables and columns.
 const RESERVED_PREFIX: &str = "_sync_";
