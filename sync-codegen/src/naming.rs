@@ -390,7 +390,7 @@ fn accessors(object: &Object, fields: &[FieldNames], problems: &mut Vec<Error>) 
                     rust_name: name.clone(),
                     first: first.clone(),
                     second: what.clone(),
-                    hint: "give the relationship another name in the schema",
+                    hint: "rename one of them in the schema",
                 });
                 clashed = true;
             }
@@ -409,9 +409,12 @@ fn accessors(object: &Object, fields: &[FieldNames], problems: &mut Vec<Error>) 
     out
 }
 
-/// A relationship's accessor: from its name when it has one, from its target otherwise.
+/// A relationship's accessor: its name in the schema when that says something (`Manager`),
+/// otherwise from its target: `tasks` for a one-to-many to `Task`, `customer` for a many-to-one
+/// to `Customer`. Names made of the two objects' names (`WorkOrderToTask`, as tools generate
+/// them) say nothing and read badly as methods: they are not used.
 fn default_or_given_name(object: &Object, relationship: &Relationship) -> Option<String> {
-    if let Some(name) = &relationship.name {
+    if let Some(name) = telling_name(object, relationship) {
         return accessor_name(name);
     }
     let target = snake(&relationship.target)?;
@@ -422,7 +425,7 @@ fn default_or_given_name(object: &Object, relationship: &Relationship) -> Option
     let shares_target = object
         .relationships
         .iter()
-        .filter(|r| r.name.is_none() && r.target == relationship.target)
+        .filter(|r| telling_name(object, r).is_none() && r.target == relationship.target)
         .count()
         > 1;
     if !shares_target {
@@ -430,6 +433,25 @@ fn default_or_given_name(object: &Object, relationship: &Relationship) -> Option
     }
     let columns: Vec<String> = child_columns(relationship).filter_map(snake).collect();
     accessor_name(&format!("{base}_by_{}", columns.join("_and_")))
+}
+
+/// A relationship's own name, unless it only joins the two objects' names (`WorkOrderToTask`,
+/// `work_order_to_tasks`).
+fn telling_name<'r>(object: &Object, relationship: &'r Relationship) -> Option<&'r str> {
+    let name = relationship.name.as_deref()?;
+    let fold = |text: &str| -> String {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let made_up = format!("{}to{}", fold(&object.name), fold(&relationship.target));
+    let folded = fold(name);
+    if folded == made_up || folded == format!("{made_up}s") || folded == format!("{made_up}es") {
+        None
+    } else {
+        Some(name)
+    }
 }
 
 /// The joined columns on the child's side: the target's for one-to-many and one-to-one, the
@@ -881,60 +903,57 @@ mod tests {
     }
 
     #[test]
-    fn a_named_relationship_keeps_its_name() {
+    fn telling_relationship_names_make_accessors_and_made_up_ones_do_not() {
         let named = parent_and_child(vec![
             Relationship::new(RelationshipKind::ManyToOne, "Employee")
                 .on("AssignedTo", "Id")
                 .named("Assignee"),
-            Relationship::new(RelationshipKind::ManyToOne, "Employee").on("CreatedBy", "Id"),
+            Relationship::new(RelationshipKind::ManyToOne, "Employee")
+                .on("CreatedBy", "Id")
+                .named("TaskToEmployee"),
         ]);
         assert_eq!(methods(&named, "Task"), ["assignee", "employee"]);
     }
 
     #[test]
     fn accessor_clashes_are_errors_naming_both() {
-        let twice = parent_and_child(vec![
-            Relationship::new(RelationshipKind::ManyToOne, "Employee")
-                .on("AssignedTo", "Id")
-                .named("owner"),
-            Relationship::new(RelationshipKind::ManyToOne, "Employee")
-                .on("CreatedBy", "Id")
-                .named("Owner"),
+        // A field named after the related object.
+        let mut with_field = parent_and_child(vec![Relationship::new(
+            RelationshipKind::ManyToOne,
+            "Employee",
+        )
+        .on("AssignedTo", "Id")]);
+        with_field.scopes[0].objects[1].fields.push(int("Employee"));
+        let found = problems(&with_field);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("field `Employee` of object `Task` and "),
+            "{found:?}"
+        );
+        assert!(
+            found[0].contains("both become the Rust method `employee`"),
+            "{found:?}"
+        );
+
+        // An object whose accessor would hide a method of the trait.
+        let key = schema(vec![
+            Object::new("Key")
+                .with_field(int("Id"))
+                .with_primary_key(["Id"]),
+            Object::new("Lock")
+                .with_field(int("Id"))
+                .with_field(int("KeyId"))
+                .with_primary_key(["Id"])
+                .with_relationship(
+                    Relationship::new(RelationshipKind::ManyToOne, "Key").on("KeyId", "Id"),
+                ),
         ]);
-        assert_eq!(
-            problems(&twice),
-            [
-                "relationship `owner` of object `Task` and relationship `Owner` of object `Task` \
-              both become the Rust method `owner`; give the relationship another name in the \
-              schema"
-            ]
-        );
-
-        let field = parent_and_child(vec![Relationship::new(
-            RelationshipKind::ManyToOne,
-            "Employee",
-        )
-        .on("AssignedTo", "Id")
-        .named("created_by")]);
-        assert_eq!(
-            problems(&field),
-            ["field `CreatedBy` of object `Task` and relationship `created_by` of object `Task` \
-              both become the Rust method `created_by`; give the relationship another name in \
-              the schema"]
-        );
-
-        let reserved = parent_and_child(vec![Relationship::new(
-            RelationshipKind::ManyToOne,
-            "Employee",
-        )
-        .on("AssignedTo", "Id")
-        .named("Key")]);
-        assert_eq!(
-            problems(&reserved),
-            [
-                "the method `key` and relationship `Key` of object `Task` both become the Rust \
-              method `key`; give the relationship another name in the schema"
-            ]
+        let found = problems(&key);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("the method `key` and "), "{found:?}");
+        assert!(
+            found[0].contains("rename one of them in the schema"),
+            "{found:?}"
         );
     }
 
