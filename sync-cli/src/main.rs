@@ -147,6 +147,18 @@ fn run(cli: Cli) -> Result<()> {
         } => init::create(&dir, &schema, &toolkit),
         Command::Schema(SchemaCommand::Check { schema }) => {
             let outcome = read(&schema)?;
+            // Names that cannot become Rust, or that become the same Rust name, are problems
+            // of the schema too: generation would refuse it.
+            if let Err(error) = sync_codegen::naming::decide(&outcome.schema) {
+                for problem in error.problems() {
+                    eprintln!("syncobj: error: {}: {problem}", schema.display());
+                }
+                bail!(
+                    "{} cannot become Rust code ({} problem(s))",
+                    schema.display(),
+                    error.problems().len()
+                );
+            }
             let objects = outcome.schema.objects().count();
             println!(
                 "{}: {} scope(s), {objects} object(s), {} warning(s), no errors",

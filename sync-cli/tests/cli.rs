@@ -141,6 +141,24 @@ fn check_reports_every_problem_with_its_place() {
     ] {
         assert!(stderr.contains(part), "{part:?} in:\n{stderr}");
     }
+    // Names that clash in Rust are found by check, not only by generate.
+    let clash = dir.path().join("clash.json");
+    std::fs::write(
+        &clash,
+        r#"{"AppID": "x", "ArrayOfSyncScope": [{"ScopeName": "S", "Strategy": "OTA_SYNC",
+  "ScopeTables": [{"Name": "T", "Pk_Columns": ["Id"], "Columns": [
+    {"Name": "Id", "type": "integer", "IsNullable": false},
+    {"Name": "Order Date", "type": "date"}, {"Name": "OrderDate", "type": "date"}]}]}]}"#,
+    )
+    .unwrap();
+    let stderr = fails(&["schema", "check", clash.to_str().unwrap()]);
+    assert!(
+        stderr.contains(
+            "field `Order Date` of object `T` and field `OrderDate` of object `T` both become \
+             the Rust field `order_date`"
+        ),
+        "{stderr}"
+    );
     let out = syncobj(&["schema", "check", &sample("inspections.metadata.json")]);
     assert!(out.status.success());
     assert_eq!(
@@ -246,7 +264,18 @@ fn init_makes_a_crate_that_builds_and_runs() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let manifest = std::fs::read_to_string(app.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("name = \"field-app\""), "{manifest}");
+    let toolkit = workspace().canonicalize().unwrap().display().to_string();
+    insta::assert_snapshot!("init_manifest", manifest.replace(&toolkit, "<toolkit>"));
+    let readme = std::fs::read_to_string(app.join("README.md")).unwrap();
+    insta::assert_snapshot!("init_readme", readme);
+    insta::assert_snapshot!(
+        "init_main_rs",
+        std::fs::read_to_string(app.join("src/main.rs")).unwrap()
+    );
+    insta::assert_snapshot!(
+        "init_build_rs",
+        std::fs::read_to_string(app.join("build.rs")).unwrap()
+    );
     // Refuses to write over a crate.
     let stderr = fails(&[
         "init",
