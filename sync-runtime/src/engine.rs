@@ -17,6 +17,12 @@
 //! written into the row, its queue entries, its pre-change image and every foreign key that
 //! points at it.
 //!
+//! Rows from the server are checked against the schema (types, lengths, mandatory fields,
+//! known fields: a row naming a field this device's schema lacks fails its batch), but not for
+//! referential integrity: the server's data is authoritative, and a batch may bring a child
+//! before its parent. The acknowledgement of a delete names the record by its key, with no
+//! `row`.
+//!
 //! # Example
 //!
 //! ```

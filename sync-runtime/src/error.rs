@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// 7001: a value of the wrong type for its field.
-    #[error("{object}.{field}: expected a {expected} value, got {}", got(.kind, .value))]
+    #[error("{object}.{field}: expected {} value, got {}", article(.expected), got(.kind, .value))]
     WrongType {
         /// The object.
         object: String,
@@ -234,5 +234,18 @@ fn short(text: &str) -> String {
     } else {
         let head: String = text.chars().take(MAX).collect();
         format!("{head}... ({count} characters)")
+    }
+}
+
+/// A type name with its article: `a string(20)`, `an integer`.
+fn article(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    if vowel {
+        format!("an {word}")
+    } else {
+        format!("a {word}")
     }
 }

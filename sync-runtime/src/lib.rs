@@ -68,3 +68,6 @@ pub use value::{FieldValue, Key, Row, Value};
 
 /// Re-exported so that generated and derived code needs one dependency.
 pub use sync_schema;
+
+/// Re-exported for [`Device::with_connection`]: the SQLite binding the device database uses.
+pub use rusqlite;

@@ -71,13 +71,17 @@ pub trait SyncObject: Sized {
         Ok(self.key())
     }
 
-    /// Creates several records in one transaction: all or none.
-    fn create_all(db: &Device, records: &[Self]) -> Result<Vec<Self::Key>> {
+    /// Creates several records in one transaction: all or none. Like [`SyncObject::create`],
+    /// writes each assigned key into its struct, and returns the keys.
+    fn create_all(db: &Device, records: &mut [Self]) -> Result<Vec<Self::Key>> {
         let rows = records.iter().map(SyncObject::to_row).collect();
-        db.create_all(Self::OBJECT, rows)?
-            .into_iter()
-            .map(key_from_row::<Self>)
-            .collect()
+        let keys = db.create_all(Self::OBJECT, rows)?;
+        let mut out = Vec::with_capacity(keys.len());
+        for (record, key) in records.iter_mut().zip(keys) {
+            record.set_key(key_from_row::<Self>(key)?);
+            out.push(record.key());
+        }
+        Ok(out)
     }
 
     /// Every record, sorted, limited and offset as asked.
@@ -195,8 +199,9 @@ pub trait SyncObject: Sized {
 /// # #[derive(SyncObject)]
 /// # #[sync(object = "Job", scope = "S")]
 /// # struct Job { #[sync(primary_key)] id: i64, status: String, note: Option<String> }
-/// let changes = Changes::<Job>::new().set(Job::STATUS, "done").set(Job::NOTE, None);
-/// # let _ = changes;
+/// let changes = Changes::<Job>::new().set(Job::STATUS, "done").set_null(Job::NOTE);
+/// let more = Changes::<Job>::new().set(Job::NOTE, "checked twice");
+/// # let _ = (changes, more);
 /// ```
 pub struct Changes<T> {
     row: Row,
@@ -224,14 +229,17 @@ impl<T: SyncObject> Changes<T> {
         Changes::default()
     }
 
-    /// Sets a field.
-    pub fn set<F: FieldValue + Comparable>(
-        mut self,
-        column: Column<F>,
-        value: impl Into<F>,
-    ) -> Self {
+    /// Sets a field to a value: `set(Job::STATUS, "done")`, also for a nullable field
+    /// (`set(Job::NOTE, "checked")`).
+    pub fn set<F: Comparable>(mut self, column: Column<F>, value: impl Into<F::Item>) -> Self {
         self.row
             .insert(column.name().to_owned(), value.into().to_value());
+        self
+    }
+
+    /// Sets a nullable field to NULL.
+    pub fn set_null<F: FieldValue>(mut self, column: Column<Option<F>>) -> Self {
+        self.row.insert(column.name().to_owned(), Value::Null);
         self
     }
 

@@ -67,7 +67,7 @@ impl fmt::Display for Value {
         match self {
             Value::Null => f.write_str("NULL"),
             Value::Integer(i) => write!(f, "{i}"),
-            Value::Real(r) => write!(f, "{r}"),
+            Value::Real(r) => write!(f, "{r:?}"),
             Value::Boolean(b) => write!(f, "{b}"),
             Value::Blob(b) => write!(f, "<{} bytes>", b.len()),
             Value::Text(s) => {

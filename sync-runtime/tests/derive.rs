@@ -250,7 +250,7 @@ fn a_composite_key_reads_by_tuple() {
     let id = order("Paint", None).create(&db).unwrap();
     let first = task(id, 1, "Sand");
     let second = task(id, 2, "Prime");
-    let keys = Task::create_all(&db, &[first, second.clone()]).unwrap();
+    let keys = Task::create_all(&db, &mut [first, second.clone()]).unwrap();
     assert_eq!(keys, [(id, 1), (id, 2)]);
     assert_eq!(
         Task::get_all_details_by_pk(&db, &(id, 2)).unwrap(),
@@ -267,7 +267,7 @@ fn typed_changes_update_by_key() {
     let changes = Changes::new()
         .set(WorkOrder::TITLE, "Paint twice")
         .set(WorkOrder::PRIORITY, 5)
-        .set(WorkOrder::GROUP_NAME, Some("south".to_owned()))
+        .set(WorkOrder::GROUP_NAME, "south")
         .set(WorkOrder::URGENT, true);
     WorkOrder::update_by_pk(&db, &id, changes).unwrap();
     let read = WorkOrder::get_all_details_by_pk(&db, &id).unwrap().unwrap();
@@ -276,7 +276,7 @@ fn typed_changes_update_by_key() {
     assert_eq!(read.group_name.as_deref(), Some("south"));
     assert!(read.urgent);
 
-    WorkOrder::update_by_pk(&db, &id, Changes::new().set(WorkOrder::PRIORITY, None)).unwrap();
+    WorkOrder::update_by_pk(&db, &id, Changes::new().set_null(WorkOrder::PRIORITY)).unwrap();
     let read = WorkOrder::get_all_details_by_pk(&db, &id).unwrap().unwrap();
     assert_eq!(read.priority, None);
 
@@ -362,7 +362,7 @@ fn one_to_many_accessors_return_and_count_the_children() {
     let (_dir, db) = try_device().unwrap();
     let ada = customer("C1", "Ada");
     let bob = customer("C2", "Bob");
-    Customer::create_all(&db, &[ada.clone(), bob.clone()]).unwrap();
+    Customer::create_all(&db, &mut [ada.clone(), bob.clone()]).unwrap();
     let first = order("Paint", Some("C1")).create(&db).unwrap();
     let second = order("Fix", Some("C1")).create(&db).unwrap();
     order("Check", None).create(&db).unwrap();
@@ -426,7 +426,7 @@ fn one_to_one_accessor_joins_on_every_pair() {
     let id = order("Paint", None).create(&db).unwrap();
     let sand = task(id, 1, "Sand");
     let prime = task(id, 2, "Prime");
-    Task::create_all(&db, &[sand.clone(), prime.clone()]).unwrap();
+    Task::create_all(&db, &mut [sand.clone(), prime.clone()]).unwrap();
     let mut note = TaskNote {
         note_id: "N1".to_owned(),
         order_id: id,

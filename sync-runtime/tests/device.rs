@@ -936,3 +936,31 @@ fn undoing_a_create_undoes_the_changes_that_point_at_it() {
     assert_eq!(dump_data(&t.db), clean);
     assert!(t.db.get_pending_upload().unwrap().is_empty());
 }
+
+#[test]
+fn an_update_by_filter_cannot_set_a_key_whatever_it_matches() {
+    let t = open(Strategy::AppliedAtOnce);
+    for query in ["Id = 424242", ""] {
+        let err =
+            t.db.update("WorkOrder", query, row([("Id", 1.into())]))
+                .unwrap_err();
+        assert_eq!(err.code(), 7003, "{query:?}: {err}");
+    }
+    let err =
+        t.db.create("WorkOrder", row([("Status", Value::Integer(1))]))
+            .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "WorkOrder.Status: expected a string(20) value, got integer 1"
+    );
+    let err =
+        t.db.create(
+            "WorkOrder",
+            row([("Status", "x".into()), ("Priority", Value::Real(1.0))]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "WorkOrder.Priority: expected an integer value, got double 1.0"
+    );
+}

@@ -149,7 +149,7 @@ fn tasks(db: &Device, out: &mut dyn Write, pump: &WorkOrder, oven: &WorkOrder) -
         ("Replace the seal", 1.5),
         ("Test the pressure", 0.25),
     ];
-    let pump_tasks: Vec<Task> = steps
+    let mut pump_tasks: Vec<Task> = steps
         .iter()
         .zip(1..)
         .map(|((title, hours), task_no)| Task {
@@ -160,7 +160,7 @@ fn tasks(db: &Device, out: &mut dyn Write, pump: &WorkOrder, oven: &WorkOrder) -
             estimate: Some(*hours),
         })
         .collect();
-    Task::create_all(db, &pump_tasks)?;
+    Task::create_all(db, &mut pump_tasks)?;
     let mut burners = Task {
         work_order_id: oven.id,
         task_no: 1,
@@ -189,7 +189,7 @@ fn visit_and_parts(db: &Device, out: &mut dyn Write, oven: &WorkOrder) -> Result
         notes: Some("The bakery asks for a morning slot.".into()),
     };
     visit.create(db)?;
-    let parts = [
+    let mut parts = [
         Part {
             sku: "SEAL-40".into(),
             description: Some("Pump seal, 40 mm".into()),
@@ -203,7 +203,7 @@ fn visit_and_parts(db: &Device, out: &mut dyn Write, oven: &WorkOrder) -> Result
             in_stock: Some(0),
         },
     ];
-    Part::create_all(db, &parts)?;
+    Part::create_all(db, &mut parts)?;
     writeln!(
         out,
         "Booked visit {} for work order {} on {}, and stocked {} parts.",

@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         order.id
     );
     let steps = ["Isolate the pump", "Replace the seal", "Test the pressure"];
-    let tasks: Vec<Task> = steps
+    let mut tasks: Vec<Task> = steps
         .iter()
         .zip(1..)
         .map(|(title, step)| Task {
@@ -101,7 +101,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             done: false,
         })
         .collect();
-    Task::create_all(&db, &tasks)?;
+    Task::create_all(&db, &mut tasks)?;
     println!("created {} tasks in one transaction", tasks.len());
 
     Task::update_by_pk(&db, &(order.id, 1), Changes::new().set(Task::DONE, true))?;

@@ -42,10 +42,19 @@ impl Device {
         })
     }
 
-    /// Changes every record matching the query; returns how many.
+    /// Changes every record matching the query; returns how many. Key columns cannot be set
+    /// this way (7003), whatever the query matches.
     pub fn update(&self, object: &str, query: impl Into<Query>, changes: Row) -> Result<u64> {
         let plan = self.plan(object)?;
         let query = query.into();
+        if let Some(key) = changes.keys().find(|c| plan.object.is_key(c)) {
+            return Err(Error::KeyMissing {
+                object: plan.object.name.clone(),
+                field: key.clone(),
+                operation: "update",
+                problem: "cannot be changed",
+            });
+        }
         self.transaction(|tx| {
             let writer = self.writer(tx);
             let keys = writer.matching_keys(plan, &query)?;

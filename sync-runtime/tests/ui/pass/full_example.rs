@@ -116,7 +116,7 @@ pub fn related(db: &Device, order: &WorkOrder) -> Result<()> {
     let _: &Option<WorkOrder> = &parent;
     let changes = Changes::<WorkOrder>::new()
         .set(WorkOrder::TITLE, "Paint")
-        .set(WorkOrder::ORDER_DATE, None)
+        .set_null(WorkOrder::ORDER_DATE)
         .set(WorkOrder::VISITS, 2);
     WorkOrder::update_by_pk(db, &(order.id, order.site.clone()), changes)?;
     let _ = (count, customer, report, parent);
