@@ -45,8 +45,9 @@ enum Command {
         /// The schema file to copy into the crate.
         #[arg(long)]
         schema: PathBuf,
-        /// The toolkit's source folder the crate depends on.
-        #[arg(long, value_name = "DIR", default_value = default_toolkit())]
+        /// The toolkit's source folder the crate depends on [default: the one this syncobj was
+        /// built from].
+        #[arg(long, value_name = "DIR", default_value = default_toolkit(), hide_default_value = true)]
         toolkit: PathBuf,
     },
     /// Work with schema files.
