@@ -126,7 +126,14 @@ fn run(cli: Cli) -> Result<()> {
             let code = generate(&schema, &outcome.schema)?;
             match (output, check) {
                 (Some(file), true) => {
-                    let current = std::fs::read_to_string(&file).unwrap_or_default();
+                    let Ok(current) = std::fs::read_to_string(&file) else {
+                        bail!(
+                            "{} does not exist or cannot be read: run `syncobj generate {} -o {}`",
+                            file.display(),
+                            schema.display(),
+                            file.display()
+                        );
+                    };
                     if current != code {
                         bail!(
                             "{} is stale: run `syncobj generate {} -o {}`",
@@ -204,13 +211,10 @@ fn read(path: &Path) -> Result<ReadOutcome> {
             for diagnostic in &diagnostics {
                 eprintln!("syncobj: {diagnostic}");
             }
-            bail!(
-                "{} has {} error(s); nothing was written",
-                path.display(),
-                diagnostics.len()
-            )
+            bail!("{} has {} error(s)", path.display(), diagnostics.len())
         }
-        Err(other) => Err(other.into()),
+        // The message already names the cause; no chain to repeat it.
+        Err(other) => bail!("{other}"),
     }
 }
 
@@ -233,7 +237,12 @@ fn default_toolkit() -> &'static str {
 /// Writes a schema as JSON in a target format.
 fn write_schema(schema: &Schema, to: Target, output: Option<&Path>) -> Result<()> {
     let json = match to {
-        Target::Legacy => sync_schema::write::to_legacy(schema),
+        Target::Legacy => {
+            for loss in sync_schema::write::legacy_losses(schema) {
+                eprintln!("syncobj: warning: {loss}");
+            }
+            sync_schema::write::to_legacy(schema)
+        }
         Target::Metadata => {
             for loss in sync_schema::write::metadata_losses(schema) {
                 eprintln!("syncobj: warning: {loss}");

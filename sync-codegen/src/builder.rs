@@ -24,12 +24,16 @@ enum Source {
 ///
 /// ```no_run
 /// // build.rs
-/// fn main() -> Result<(), Box<dyn std::error::Error>> {
-///     sync_codegen::Builder::new()
+/// fn main() {
+///     let built = sync_codegen::Builder::new()
 ///         .schema_file("schemas/field-service.json")
 ///         .out_file("objects.rs")
-///         .compile()?;
-///     Ok(())
+///         .compile();
+///     // Print the error's message: it lists every problem with its place in the file.
+///     if let Err(error) = built {
+///         eprintln!("cannot generate the sync objects: {error}");
+///         std::process::exit(1);
+///     }
 /// }
 /// ```
 ///

@@ -311,7 +311,7 @@ impl Emitter<'_> {
 
         Ok(quote! {
             #doc
-            #[derive(#rt::SyncObject, Debug, Clone, PartialEq)]
+            #[derive(#rt::SyncObject, Debug, Clone, PartialEq, Default)]
             #settings
             #(#relationships)*
             pub struct #ident {

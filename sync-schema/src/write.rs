@@ -213,10 +213,28 @@ pub fn policy_literal(policy: ConflictPolicy) -> &'static str {
     }
 }
 
-/// Whether writing the schema as offline metadata loses something: several scopes, or a scope
-/// persisted first. Returns what is lost, for a warning.
+/// Whether writing the schema as offline metadata loses something: several scopes, a scope
+/// persisted first, the application id, source names. Returns what is lost, for a warning.
 pub fn metadata_losses(schema: &Schema) -> Vec<String> {
     let mut losses = Vec::new();
+    if let Some(first) = schema.scopes.first() {
+        if first.name != schema.app_id {
+            losses.push(format!(
+                "the object service is named after the scope {}; the application id {} is lost",
+                first.name, schema.app_id
+            ));
+        }
+    }
+    let sources = schema
+        .objects()
+        .flat_map(|o| o.fields.iter())
+        .filter(|f| f.source_name.is_some())
+        .count();
+    if sources > 0 {
+        losses.push(format!(
+            "{sources} source name(s) cannot be written as metadata"
+        ));
+    }
     if schema.scopes.len() > 1 {
         losses.push(format!(
             "{} scopes become one object service",
@@ -231,5 +249,59 @@ pub fn metadata_losses(schema: &Schema) -> Vec<String> {
             ));
         }
     }
+    losses
+}
+
+/// What writing the schema as the legacy configuration loses: descriptions, source names,
+/// soft-delete and timestamp fields, conflict policies and relationship names have no place
+/// in it. Returns what is lost, for a warning.
+pub fn legacy_losses(schema: &Schema) -> Vec<String> {
+    let mut losses = Vec::new();
+    let mut count = |what: &str, n: usize| {
+        if n > 0 {
+            losses.push(format!("{n} {what} cannot be written in the legacy format"));
+        }
+    };
+    let objects: Vec<&Object> = schema.objects().collect();
+    let fields = || objects.iter().flat_map(|o| o.fields.iter());
+    count(
+        "description(s)",
+        objects.iter().filter(|o| o.description.is_some()).count()
+            + fields().filter(|f| f.description.is_some()).count(),
+    );
+    count(
+        "source name(s)",
+        fields().filter(|f| f.source_name.is_some()).count(),
+    );
+    count(
+        "soft-delete or timestamp field(s)",
+        objects
+            .iter()
+            .map(|o| {
+                usize::from(o.soft_delete_field.is_some())
+                    + usize::from(o.timestamp_field.is_some())
+            })
+            .sum(),
+    );
+    count(
+        "conflict policy setting(s)",
+        schema
+            .scopes
+            .iter()
+            .filter(|s| s.conflict_policy != ConflictPolicy::None)
+            .count()
+            + objects
+                .iter()
+                .filter(|o| o.conflict_policy.is_some())
+                .count(),
+    );
+    count(
+        "relationship name(s)",
+        objects
+            .iter()
+            .flat_map(|o| o.relationships.iter())
+            .filter(|r| r.name.is_some())
+            .count(),
+    );
     losses
 }
