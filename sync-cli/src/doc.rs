@@ -32,7 +32,7 @@ struct ObjectView<'a> {
     soft_delete_field: Option<&'a str>,
     timestamp_field: Option<&'a str>,
     fields: Vec<FieldView>,
-    relationships: Vec<RelationshipView<'a>>,
+    relationships: Vec<RelationshipView>,
 }
 
 #[derive(Serialize)]
@@ -44,9 +44,9 @@ struct FieldView {
 }
 
 #[derive(Serialize)]
-struct RelationshipView<'a> {
+struct RelationshipView {
     kind: &'static str,
-    target: &'a str,
+    target: String,
     pairs: String,
     cascade: bool,
 }
@@ -110,7 +110,7 @@ fn object(object: &Object) -> ObjectView<'_> {
                     RelationshipKind::ManyToOne => "many to one",
                     RelationshipKind::OneToOne => "one to one",
                 },
-                target: &r.target,
+                target: cell(&r.target),
                 pairs: r
                     .attributes
                     .iter()

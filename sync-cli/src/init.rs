@@ -22,6 +22,12 @@ struct Crate<'a> {
 
 /// Creates the crate in `dir` from the schema file, depending on the toolkit at `toolkit`.
 pub fn create(dir: &Path, schema: &Path, toolkit: &Path) -> Result<()> {
+    if !schema.is_file() {
+        bail!(
+            "{} is not a schema file; init copies one file into the crate",
+            schema.display()
+        );
+    }
     let outcome = crate::read(schema)?;
     let schema_file = schema
         .file_name()
@@ -39,10 +45,17 @@ pub fn create(dir: &Path, schema: &Path, toolkit: &Path) -> Result<()> {
     check_empty(dir)?;
     let view = Crate {
         package: package_name(dir)?,
-        toolkit: toolkit.display().to_string().replace('\\', "/"),
+        toolkit: toolkit
+            .display()
+            .to_string()
+            .replace('\\', "/")
+            .replace('"', "\\\""),
         schema_file,
         objects: outcome.schema.objects().count(),
     };
+    // Everything that can fail is made before anything is written.
+    sync_codegen::generate(&outcome.schema, &sync_codegen::Options::new())
+        .with_context(|| format!("cannot generate code for {}", schema.display()))?;
     let build_rs = sync_codegen::scaffold::build_rs(&format!("schema/{schema_file}"))?;
     let main_rs = sync_codegen::scaffold::main_rs(&outcome.schema)?;
     let files = [
@@ -112,7 +125,10 @@ fn package_name(dir: &Path) -> Result<String> {
         }
     }
     let name = name.trim_end_matches('-').to_owned();
+    // Names cargo keeps for its own folders cannot name a binary.
+    let reserved = ["build", "deps", "examples", "incremental", "test", "main"];
     match name.chars().next() {
+        Some(_) if reserved.contains(&name.as_str()) => Ok(format!("app-{name}")),
         Some(first) if first.is_ascii_alphabetic() => Ok(name),
         Some(_) => Ok(format!("app-{name}")),
         None => bail!("cannot make a package name from the folder name `{raw}`"),

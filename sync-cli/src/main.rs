@@ -122,6 +122,14 @@ fn run(cli: Cli) -> Result<()> {
             output,
             check,
         } => {
+            if let Some(file) = &output {
+                if same_file(file, &schema) {
+                    bail!(
+                        "-o {} is the schema itself; write the code to another file",
+                        file.display()
+                    );
+                }
+            }
             let outcome = read(&schema)?;
             let code = generate(&schema, &outcome.schema)?;
             match (output, check) {
@@ -142,8 +150,7 @@ fn run(cli: Cli) -> Result<()> {
                             file.display()
                         );
                     }
-                    println!("{} is up to date", file.display());
-                    Ok(())
+                    say(&format!("{} is up to date", file.display()))
                 }
                 (output, _) => write_output(output.as_deref(), &code),
             }
@@ -155,9 +162,11 @@ fn run(cli: Cli) -> Result<()> {
         } => init::create(&dir, &schema, &toolkit),
         Command::Schema(SchemaCommand::Check { schema }) => {
             let outcome = read(&schema)?;
-            // Names that cannot become Rust, or that become the same Rust name, are problems
-            // of the schema too: generation would refuse it.
-            if let Err(error) = sync_codegen::naming::decide(&outcome.schema) {
+            // What code generation refuses (names that cannot become Rust or that become the
+            // same Rust name, keys too wide to type) is a problem of the schema too.
+            if let Err(error) =
+                sync_codegen::generate(&outcome.schema, &sync_codegen::Options::new())
+            {
                 for problem in error.problems() {
                     eprintln!("syncobj: error: {}: {problem}", schema.display());
                 }
@@ -168,13 +177,12 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
             let objects = outcome.schema.objects().count();
-            println!(
+            say(&format!(
                 "{}: {} scope(s), {objects} object(s), {} warning(s), no errors",
                 schema.display(),
                 outcome.schema.scopes.len(),
                 outcome.warnings.len()
-            );
-            Ok(())
+            ))
         }
         Command::Schema(SchemaCommand::Convert { schema, to, output }) => {
             let outcome = read(&schema)?;
@@ -255,14 +263,33 @@ fn write_schema(schema: &Schema, to: Target, output: Option<&Path>) -> Result<()
     write_output(output, &text)
 }
 
+/// Prints a line on standard output; a closed or full output is an error, not a panic.
+fn say(line: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .context("cannot write to standard output")
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Writes to a file, or to standard output.
 fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("cannot write to standard output"),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("cannot write to standard output")
+        }
     }
 }

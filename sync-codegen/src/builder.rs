@@ -44,6 +44,7 @@ enum Source {
 /// schema (no object twice). The output is written to `$OUT_DIR/<out_file>` only when its
 /// bytes change, so that cargo does not rebuild for nothing; every file read is reported
 /// with `cargo:rerun-if-changed`.
+#[allow(clippy::needless_doctest_main)] // a build script is a `main`
 #[derive(Debug, Clone)]
 pub struct Builder {
     /// The schemas, in the order given.

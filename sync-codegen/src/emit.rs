@@ -473,6 +473,22 @@ fn description_lines(description: Option<&str>) -> Vec<String> {
     lines
 }
 
+/// Text with its invisible characters made visible: control characters (a lone carriage
+/// return breaks a doc comment) and the bidirectional-text controls (which rustc refuses in
+/// comments) are written as `\u{...}`.
+pub(crate) fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && c != '\t') || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Escapes the characters of plain text that rustdoc would read as code, links or HTML.
 fn escape_markdown(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
@@ -488,14 +504,17 @@ fn escape_markdown(line: &str) -> String {
 /// One `#[doc = "..."]` per line, each line after a space as `///` comments are, long lines
 /// wrapped.
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().flat_map(|line| wrap(line)).map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #text])
-    });
+    let attrs = lines
+        .iter()
+        .flat_map(|line| wrap(&visible(line)))
+        .map(|line| {
+            let text = if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            };
+            quote!(#[doc = #text])
+        });
     quote!(#(#attrs)*)
 }
 

@@ -115,7 +115,9 @@ impl Schema {
                 what: "the list of scopes".to_owned(),
             });
         }
+        check_characters(&self.app_id, "the application id", &mut problems);
         for scope in &self.scopes {
+            check_characters(&scope.name, &scope.name, &mut problems);
             if scope.name.is_empty() {
                 problems.push(Error::Empty {
                     what: "a scope name".to_owned(),
