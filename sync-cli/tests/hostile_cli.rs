@@ -445,7 +445,6 @@ fn doc_keeps_table_cells_apart() {
 
 /// 20,000 broken columns do not print 20,000 lines of errors.
 #[test]
-#[ignore = "open in issue 3: JSON diagnostics are not capped as XML diagnostics are"]
 fn error_output_is_bounded() {
     let dir = tempfile::tempdir().unwrap();
     let columns: Vec<Value> = (0..20_000)

@@ -54,7 +54,9 @@ impl ConflictPolicy {
             .collect::<String>()
             .to_ascii_lowercase();
         match folded.as_str() {
-            "none" | "" => Some(ConflictPolicy::None),
+            "none" => Some(ConflictPolicy::None),
+            // An empty literal says nothing, as `none` does; punctuation alone is a mistake.
+            "" if literal.trim().is_empty() => Some(ConflictPolicy::None),
             "serverwins" | "serverwin" => Some(ConflictPolicy::ServerWins),
             "clientwins" | "clientwin" => Some(ConflictPolicy::ClientWins),
             "custom" => Some(ConflictPolicy::Custom),

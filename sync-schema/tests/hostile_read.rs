@@ -298,7 +298,6 @@ fn a_blobref_column_that_is_no_companion_is_not_dropped_silently() {
 
 /// A conflict policy made of punctuation (`?`, `-`) is an error, not a silent `none`.
 #[test]
-#[ignore = "open in issue 3: punctuation-only conflict policies read as none"]
 fn a_conflict_policy_of_punctuation_is_an_error() {
     for literal in ["?", "-", "***"] {
         let text = json!({
@@ -467,7 +466,6 @@ fn long_literals_are_shortened_in_messages() {
 
 /// The JSON readers keep at most a thousand errors, as the XML reader does.
 #[test]
-#[ignore = "open in issue 3: JSON diagnostics are not capped as XML diagnostics are"]
 fn json_errors_are_bounded_like_xml_errors() {
     let columns: Vec<Value> = (0..20_000)
         .map(|i| column(&format!("c{i}"), "varchar2"))
@@ -481,7 +479,6 @@ fn json_errors_are_bounded_like_xml_errors() {
 
 /// The warnings are bounded too: 20,000 unknown keys do not make 20,000 warnings.
 #[test]
-#[ignore = "open in issue 3: JSON diagnostics are not capped as XML diagnostics are"]
 fn json_warnings_are_bounded_like_xml_warnings() {
     let mut columns = vec![json!({"Name": "Id", "type": "string", "IsNullable": false})];
     columns.extend((0..20_000).map(|i| json!({"Name": format!("c{i}"), "type": "int", "x": 1})));

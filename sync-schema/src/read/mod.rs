@@ -192,11 +192,29 @@ fn conclude(draft: Draft, report: &Report, format: Format) -> Result<ReadOutcome
         .into_iter()
         .partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
-        return Err(ReadFailure::Invalid(errors));
+        return Err(ReadFailure::Invalid(capped(errors, &draft.root, "errors")));
     }
     let mut outcome = ReadOutcome::new(draft.schema, format);
-    outcome.warnings = warnings;
+    outcome.warnings = capped(warnings, &draft.root, "warnings");
     Ok(outcome)
+}
+
+/// The most diagnostics of one severity a read reports; past it, one more says how many were
+/// left out (a broken generated file can hold thousands of the same mistake).
+const DIAGNOSTICS_LIMIT: usize = 1_000;
+
+/// Diagnostics cut to [`DIAGNOSTICS_LIMIT`], with a last one counting the rest.
+fn capped(mut diagnostics: Vec<Diagnostic>, root: &Location, what: &str) -> Vec<Diagnostic> {
+    if diagnostics.len() > DIAGNOSTICS_LIMIT {
+        let dropped = diagnostics.len() - DIAGNOSTICS_LIMIT;
+        let severity = diagnostics[0].severity;
+        diagnostics.truncate(DIAGNOSTICS_LIMIT);
+        let message = format!("{dropped} more {what} are not shown");
+        let mut last = Diagnostic::error(root.clone(), message);
+        last.severity = severity;
+        diagnostics.push(last);
+    }
+    diagnostics
 }
 
 /// The document as a whole, in `file` when there is one.
