@@ -47,7 +47,12 @@ enum Command {
         schema: PathBuf,
         /// The toolkit's source folder the crate depends on [default: the one this syncobj was
         /// built from].
-        #[arg(long, value_name = "DIR", default_value = default_toolkit(), hide_default_value = true)]
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = default_toolkit(),
+            hide_default_value = true
+        )]
         toolkit: PathBuf,
     },
     /// Work with schema files.
