@@ -459,7 +459,8 @@ fn error_output_is_bounded() {
 
 /// An object of 30,000 fields generates or fails with a message; it does not abort.
 #[test]
-#[ignore = "open in issue 3: prettyplease recurses once per field of schema()'s builder chain: 30,000 fields overflow the stack"]
+#[ignore = "open in issue 3: prettyplease recurses once per field of schema()'s builder chain: \
+    30,000 fields overflow the stack"]
 fn a_very_wide_object_does_not_overflow_the_stack() {
     let dir = tempfile::tempdir().unwrap();
     let schema = legacy(
@@ -600,7 +601,8 @@ fn infer_matches_foreign_keys_ignoring_case() {
 
 /// A table with a BLOB or untyped key is left out with a warning, not fatal to all.
 #[test]
-#[ignore = "open in issue 3: infer fails on a table with a BLOB or untyped key instead of leaving it out"]
+#[ignore = "open in issue 3: infer fails on a table with a BLOB or untyped key instead of \
+    leaving it out"]
 fn infer_leaves_out_tables_it_cannot_use() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(

@@ -1045,7 +1045,8 @@ fn a_thirteen_column_key_is_a_clear_error() {
 
 /// Names with nothing usable left are errors, every one reported, none panicking.
 #[test]
-#[ignore = "open in issue 3: naming stops at an object whose own name fails, missing its fields' problems"]
+#[ignore = "open in issue 3: naming stops at an object whose own name fails, missing its fields' \
+    problems"]
 fn names_with_nothing_usable_are_errors() {
     let object = keyed("📦", vec![text("__"), text("..."), text("🙂🙃")]);
     let other = keyed("✓✓", vec![]);
@@ -1089,7 +1090,8 @@ fn names_that_meet_in_rust_are_clashes_naming_both() {
 
 /// Fields `Object`/`Scope` must not give constants that hide `SyncObject::OBJECT`/`SCOPE`.
 #[test]
-#[ignore = "open in issue 3: fields named Object or Scope give constants that hide SyncObject::OBJECT and SCOPE"]
+#[ignore = "open in issue 3: fields named Object or Scope give constants that hide \
+    SyncObject::OBJECT and SCOPE"]
 fn column_constants_do_not_hide_the_trait_constants() {
     for field in ["Object", "scope"] {
         let task = keyed("Task", vec![text(field)]);

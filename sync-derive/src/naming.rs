@@ -4,7 +4,9 @@
 use syn::Ident;
 
 /// Methods of `SyncObject` that an accessor of the same name would hide: inherent associated
-/// functions win over trait ones in paths like `Task::find`.
+/// functions win over trait ones in paths like `Task::find`. The derive cannot depend on the
+/// runtime that defines the trait, so this list follows `sync-runtime/src/object.rs` by hand;
+/// `sync_codegen::naming::RESERVED_METHODS` holds the same names for generated code.
 const TRAIT_METHODS: &[&str] = &[
     "create",
     "create_all",
@@ -30,6 +32,7 @@ const TRAIT_METHODS: &[&str] = &[
     "to_row",
     "from_row",
     "key",
+    "set_key",
 ];
 
 /// A field's name as written, without the `r#` of a raw identifier.

@@ -393,7 +393,11 @@ impl Device {
     ) -> Result<AckReport> {
         self.transaction(|tx| {
             let scope: Option<String> = tx
-                .query_row("SELECT scope FROM _sync_window WHERE id = ?1", [window_id], |r| r.get(0))
+                .query_row(
+                    "SELECT scope FROM _sync_window WHERE id = ?1",
+                    [window_id],
+                    |r| r.get(0),
+                )
                 .optional()?;
             let Some(scope) = scope else {
                 return Err(Error::SyncState(format!(
@@ -414,7 +418,8 @@ impl Device {
             let strategy = self.schema().scope(&scope).map(|s| s.strategy);
             if strategy == Some(Strategy::AppliedAtOnce) {
                 tx.execute(
-                    "UPDATE _sync_queue SET state = ?1, window = NULL WHERE window = ?2 AND state = ?3",
+                    "UPDATE _sync_queue SET state = ?1, window = NULL \
+                     WHERE window = ?2 AND state = ?3",
                     rusqlite::params![QUEUED, window_id, SENT],
                 )?;
             }

@@ -5,8 +5,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in the device database.
 ///
-/// Every variant carries the numeric code of the legacy Foundry Sync client ([`Error::code`]) and names the
-/// object, field, value or key involved.
+/// Every variant carries the numeric code of the legacy Foundry Sync client
+/// ([`Error::code`]) and names the object, field, value or key involved.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

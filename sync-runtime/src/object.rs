@@ -154,7 +154,8 @@ pub trait SyncObject: Sized {
         db.mark_for_upload_by_pk(Self::OBJECT, &key_row::<Self>(key))
     }
 
-    /// Records with changes waiting to be uploaded (see [`Device`] for the exact rules), deletes included.
+    /// Records with changes waiting to be uploaded (see [`Device`] for the exact rules),
+    /// deletes included.
     fn get_pending_upload(db: &Device) -> Result<Vec<PendingRecord<Self>>> {
         typed_pending(db.get_pending_upload_records(Self::OBJECT)?)
     }

@@ -30,7 +30,9 @@
 //!     .with_field(Field::new("Title", FieldType::String { max_length: Some(120) }))
 //!     .with_primary_key(["Id"])
 //!     .with_relationship(
-//!         Relationship::new(RelationshipKind::OneToMany, "Task").on("Id", "WorkOrderId").cascade(true),
+//!         Relationship::new(RelationshipKind::OneToMany, "Task")
+//!             .on("Id", "WorkOrderId")
+//!             .cascade(true),
 //!     );
 //! let task = Object::new("Task")
 //!     .with_field(Field::new("TaskId", FieldType::String { max_length: Some(36) }))

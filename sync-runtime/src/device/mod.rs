@@ -9,13 +9,17 @@
 //!
 //! The bookkeeping tables, all prefixed `_sync_`:
 //!
-//! | table | holds |
-//! |---|---|
-//! | `_sync_meta` | the schema the database was built from, and the format version |
-//! | `_sync_scope` | per scope: the last temporary key, the upload and download tokens, and the upload sequence number (the scope version sent as `SequenceNumber`) |
-//! | `_sync_queue` | the change queue: one entry per local change, across all objects, ordered by a replay sequence (`seq`); each holds the record's key, the change (insert, update, delete; deferred or not), its state (queued, in an upload window, sent), the full row image and the last upload error |
-//! | `_sync_original` | the pre-change image of every record with local changes: what the record was before its first change since it was last in step with the server |
-//! | `_sync_window` | the upload window in flight per scope, frozen so that a resend is identical |
+//! - `_sync_meta`: the schema the database was built from, and the format version;
+//! - `_sync_scope`: per scope, the last temporary key, the upload and download tokens, and the
+//!   upload sequence number (the scope version sent as `SequenceNumber`);
+//! - `_sync_queue`: the change queue, one entry per local change across all objects, ordered
+//!   by a replay sequence (`seq`); each holds the record's key, the change (insert, update,
+//!   delete; deferred or not), its state (queued, in an upload window, sent), the full row
+//!   image and the last upload error;
+//! - `_sync_original`: the pre-change image of every record with local changes, what the
+//!   record was before its first change since it was last in step with the server;
+//! - `_sync_window`: the upload window in flight per scope, frozen so that a resend is
+//!   identical.
 //!
 //! # Pending upload, pending acknowledgement, deferred
 //!
@@ -161,22 +165,38 @@ pub struct QueuedChange {
 ///
 /// # The methods, by their legacy names
 ///
-/// | legacy | typed ([`crate::SyncObject`]) | dynamic (here) |
-/// |---|---|---|
-/// | `create`, `createAll` | `create`, `create_all` | [`create`](Device::create), [`create_all`](Device::create_all) |
-/// | `getAll`, `find`, `getCount` | `get_all`, `find`, `count` | [`get_all`](Device::get_all), [`find`](Device::find), [`count`](Device::count) |
-/// | `getAllDetailsByPK` | `get_all_details_by_pk` | [`get_by_pk`](Device::get_by_pk) |
-/// | `update`, `updateByPK` | `update`, `update_by_pk`, `save` | [`update`](Device::update), [`update_by_pk`](Device::update_by_pk) |
-/// | `remove`, `deleteByPK` | `remove`, `delete_by_pk` | [`remove`](Device::remove), [`delete_by_pk`](Device::delete_by_pk) |
-/// | `removeDeviceInstance(ByPK)` | `remove_device_instance(_by_pk)` | [`remove_device_instance`](Device::remove_device_instance), [`remove_device_instance_by_pk`](Device::remove_device_instance_by_pk) |
-/// | `markForUpload(ByPK)` | `mark_for_upload(_by_pk)` | [`mark_for_upload`](Device::mark_for_upload), [`mark_for_upload_by_pk`](Device::mark_for_upload_by_pk) |
-/// | `getPendingUpload` (object) | `get_pending_upload` | [`get_pending_upload_records`](Device::get_pending_upload_records) |
-/// | `getPendingAcknowledgement` (object) | `get_pending_acknowledgement` | [`get_pending_acknowledgement_records`](Device::get_pending_acknowledgement_records) |
-/// | `getDeferredUpload` (object) | `get_deferred_upload` | [`get_deferred_upload_records`](Device::get_deferred_upload_records) |
-/// | `rollbackPendingLocalChanges` (object, by key) | `rollback_pending_local_changes(_by_pk)` | [`rollback_object`](Device::rollback_object), [`rollback_by_pk`](Device::rollback_by_pk) |
-/// | `get<Target>With<Attrs>` | generated accessors | [`related`](Device::related) |
-/// | `sync.getPendingUpload` and the like | | [`get_pending_upload`](Device::get_pending_upload), [`get_pending_acknowledgement`](Device::get_pending_acknowledgement), [`get_deferred_upload`](Device::get_deferred_upload): one entry per change, every object |
-/// | `sync.rollbackPendingLocalChanges` | | [`rollback_pending_local_changes`](Device::rollback_pending_local_changes): every object |
+/// Legacy name: typed ([`crate::SyncObject`]) and dynamic (here) forms.
+///
+/// - `create`, `createAll`: `create`, `create_all`; [`create`](Device::create),
+///   [`create_all`](Device::create_all).
+/// - `getAll`, `find`, `getCount`: `get_all`, `find`, `count`; [`get_all`](Device::get_all),
+///   [`find`](Device::find), [`count`](Device::count).
+/// - `getAllDetailsByPK`: `get_all_details_by_pk`; [`get_by_pk`](Device::get_by_pk).
+/// - `update`, `updateByPK`: `update`, `update_by_pk`, `save`; [`update`](Device::update),
+///   [`update_by_pk`](Device::update_by_pk).
+/// - `remove`, `deleteByPK`: `remove`, `delete_by_pk`; [`remove`](Device::remove),
+///   [`delete_by_pk`](Device::delete_by_pk).
+/// - `removeDeviceInstance(ByPK)`: `remove_device_instance(_by_pk)`;
+///   [`remove_device_instance`](Device::remove_device_instance),
+///   [`remove_device_instance_by_pk`](Device::remove_device_instance_by_pk).
+/// - `markForUpload(ByPK)`: `mark_for_upload(_by_pk)`;
+///   [`mark_for_upload`](Device::mark_for_upload),
+///   [`mark_for_upload_by_pk`](Device::mark_for_upload_by_pk).
+/// - object-level `getPendingUpload`, `getPendingAcknowledgement`, `getDeferredUpload`:
+///   `get_pending_upload`, `get_pending_acknowledgement`, `get_deferred_upload`;
+///   [`get_pending_upload_records`](Device::get_pending_upload_records),
+///   [`get_pending_acknowledgement_records`](Device::get_pending_acknowledgement_records),
+///   [`get_deferred_upload_records`](Device::get_deferred_upload_records).
+/// - object-level `rollbackPendingLocalChanges(ByPK)`:
+///   `rollback_pending_local_changes(_by_pk)`; [`rollback_object`](Device::rollback_object),
+///   [`rollback_by_pk`](Device::rollback_by_pk).
+/// - `get<Target>With<Attrs>`: generated accessors; [`related`](Device::related).
+/// - `sync.getPendingUpload` and the like: one entry per change, every object:
+///   [`get_pending_upload`](Device::get_pending_upload),
+///   [`get_pending_acknowledgement`](Device::get_pending_acknowledgement),
+///   [`get_deferred_upload`](Device::get_deferred_upload).
+/// - `sync.rollbackPendingLocalChanges`: every object:
+///   [`rollback_pending_local_changes`](Device::rollback_pending_local_changes).
 ///
 /// ```
 /// use sync_runtime::{Device, Row, Value};

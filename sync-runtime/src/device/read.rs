@@ -165,7 +165,8 @@ impl Device {
         })
     }
 
-    /// Records of an object with changes pending upload (see [`Device`] for the rules), one per record.
+    /// Records of an object with changes pending upload (see [`Device`] for the rules), one
+    /// per record.
     pub fn get_pending_upload_records(&self, object: &str) -> Result<Vec<PendingRecord<Row>>> {
         self.pending_records(object, Pending::Upload)
     }

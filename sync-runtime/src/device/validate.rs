@@ -8,8 +8,8 @@ use crate::{Error, Result};
 
 /// Checks one value for a field and returns it in its stored form.
 ///
-/// An empty string for a number or boolean field is NULL, as in the legacy client; an integer is accepted
-/// for a double field; 0 and 1 for a boolean field.
+/// An empty string for a number or boolean field is NULL, as in the legacy client; an
+/// integer is accepted for a double field; 0 and 1 for a boolean field.
 pub(crate) fn check_value(object: &Object, field: &Field, value: Value) -> Result<Value> {
     let wrong = |value: &Value| Error::WrongType {
         object: object.name.clone(),
